@@ -1,0 +1,125 @@
+//! Sessions: a random id in an `HttpOnly`, `SameSite=Lax` cookie, its SHA-256
+//! in Postgres. One query per request loads the signed-in person; the role
+//! gates for `/manage` and `/admin` sit on the route groups.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::HeaderValue;
+use axum::http::header::SET_COOKIE;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::model::{self, Role, SESSION_ABSOLUTE_DAYS};
+use super::store;
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::web::cookie;
+
+pub const COOKIE: &str = "inflow_session";
+
+/// The signed-in person, as every handler and page sees them.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub timezone: String,
+}
+
+/// The hash of this request's session id, if it carried one.
+#[derive(Debug, Clone)]
+pub struct SessionId(pub Vec<u8>);
+
+/// Start a new session (a new id every sign-in) and return its cookie.
+pub async fn start(c: &mut PgConnection, user_id: Uuid, secure: bool) -> sqlx::Result<HeaderValue> {
+    let (token, hash) = model::new_token();
+    store::create_session(c, &hash, user_id).await?;
+    let max_age = SESSION_ABSOLUTE_DAYS * 24 * 3600;
+    let secure = if secure { "; Secure" } else { "" };
+    Ok(HeaderValue::from_str(&format!(
+        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("hex token is a valid header"))
+}
+
+pub fn clear_cookie() -> HeaderValue {
+    HeaderValue::from_static("inflow_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// Loads the signed-in person into the request (and the response, for error pages).
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(token) = cookie(req.headers(), COOKIE).map(str::to_owned) else {
+        return next.run(req).await;
+    };
+    let hash = model::hash_token(&token);
+    let user = match load(&state, &hash).await {
+        Ok(u) => u,
+        Err(e) => return e.into_response(),
+    };
+    req.extensions_mut().insert(SessionId(hash));
+    let Some(user) = user else {
+        let mut res = next.run(req).await;
+        res.headers_mut().append(SET_COOKIE, clear_cookie());
+        return res;
+    };
+    tracing::Span::current().record("user_id", tracing::field::display(user.id));
+    req.extensions_mut().insert(user.clone());
+    let mut res = next.run(req).await;
+    res.extensions_mut().insert(user);
+    res
+}
+
+async fn load(state: &AppState, hash: &[u8]) -> Result<Option<CurrentUser>, AppError> {
+    let mut c = state.db.acquire().await?;
+    let Some(row) = store::session_user(&mut c, hash).await? else { return Ok(None) };
+    if row.stale {
+        store::touch_session(&mut c, hash).await?;
+    }
+    Ok(Some(CurrentUser {
+        id: row.id,
+        name: row.name,
+        email: row.email,
+        role: Role::parse(&row.role).unwrap_or(Role::Learner),
+        timezone: row.timezone,
+    }))
+}
+
+fn login_redirect(parts_uri: &axum::http::Uri) -> Response {
+    let next = parts_uri.path_and_query().map_or("/", |p| p.as_str());
+    Redirect::to(&format!("/login?next={}", utf8_percent_encode(next, NON_ALPHANUMERIC))).into_response()
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<CurrentUser>().cloned().ok_or_else(|| login_redirect(&parts.uri))
+    }
+}
+
+async fn require(req: Request, next: Next, allowed: fn(Role) -> bool) -> Response {
+    match req.extensions().get::<CurrentUser>() {
+        None => login_redirect(req.uri()),
+        Some(u) if !allowed(u.role) => AppError::Forbidden.into_response(),
+        Some(_) => next.run(req).await,
+    }
+}
+
+/// Gate for `/manage/...`: managers and admins.
+pub async fn require_manager(req: Request, next: Next) -> Response {
+    require(req, next, Role::can_manage).await
+}
+
+/// Gate for `/admin/...`: L&D admins.
+pub async fn require_admin(req: Request, next: Next) -> Response {
+    require(req, next, Role::is_admin).await
+}
+
+/// Gate for pages every signed-in person may see.
+pub async fn require_user(req: Request, next: Next) -> Response {
+    require(req, next, |_| true).await
+}

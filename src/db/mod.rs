@@ -1,0 +1,77 @@
+//! The database: connection pool, migrations, and (for zero-config runs) a
+//! private Postgres cluster under a data directory.
+
+pub mod cluster;
+
+use std::time::Duration;
+
+use sqlx::PgPool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+use crate::config::DbArgs;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// A small pool: connections are checked before use (a Postgres restart heals
+/// by itself) and a 2 s acquire timeout becomes a 503 instead of a hang.
+pub fn pool_options(size: u32) -> PgPoolOptions {
+    PgPoolOptions::new()
+        .max_connections(size)
+        .min_connections(0)
+        .acquire_timeout(Duration::from_secs(2))
+        .test_before_acquire(true)
+        .idle_timeout(Duration::from_secs(300))
+}
+
+pub async fn connect(options: PgConnectOptions, size: u32) -> anyhow::Result<PgPool> {
+    Ok(pool_options(size).connect_with(options).await?)
+}
+
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR.run(pool).await?;
+    Ok(())
+}
+
+/// The database a command runs against: either `DATABASE_URL`, or a private
+/// cluster that is stopped when this value is shut down.
+pub struct Database {
+    pub pool: PgPool,
+    pub cluster: Option<cluster::Cluster>,
+}
+
+impl Database {
+    /// Connect (starting the private cluster when needed) and apply migrations.
+    pub async fn open(args: &DbArgs) -> anyhow::Result<Database> {
+        let size = args.pool_size.unwrap_or_else(crate::config::default_pool_size);
+        let (options, cluster) = match &args.database_url {
+            Some(url) => (url.0.parse::<PgConnectOptions>()?, None),
+            None => {
+                let dir = args.data_dir.clone();
+                let cluster =
+                    tokio::task::spawn_blocking(move || cluster::Cluster::start(&dir)).await??;
+                cluster.ensure_database("inflow").await?;
+                (cluster.connect_options("inflow"), Some(cluster))
+            }
+        };
+        let pool = match connect(options, size).await {
+            Ok(p) => p,
+            Err(e) => {
+                if let Some(c) = &cluster {
+                    let _ = c.stop();
+                }
+                return Err(e.context("could not connect to the database"));
+            }
+        };
+        migrate(&pool).await?;
+        Ok(Database { pool, cluster })
+    }
+
+    /// Close the pool, then stop the private cluster if this process started it.
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(c) = self.cluster {
+            tokio::task::spawn_blocking(move || c.stop()).await??;
+        }
+        Ok(())
+    }
+}

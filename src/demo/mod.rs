@@ -1,0 +1,125 @@
+//! The demo organisation: 41 people in 4 teams with managers, and one L&D
+//! admin. Fixed logins share the password `inflow-demo`. Seeding twice
+//! duplicates nothing (people and teams are matched by email and name).
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::people::store::{self, PersonFields};
+
+pub const PASSWORD: &str = "inflow-demo";
+
+/// The logins shown on the sign-in page in demo mode.
+pub const LOGINS: [(&str, &str); 3] = [
+    ("admin@example.com", "L&D admin"),
+    ("manager@example.com", "manager of the Product team"),
+    ("learner@example.com", "learner in the Product team"),
+];
+
+struct Team {
+    name: &'static str,
+    manager: (&'static str, &'static str),
+    timezone: &'static str,
+    people: [&'static str; 9],
+}
+
+const TEAMS: [Team; 4] = [
+    Team {
+        name: "Product",
+        manager: ("manager@example.com", "Maya Patel"),
+        timezone: "Europe/London",
+        people: ["Leo Martins", "Priya Nair", "Tom Becker", "Sofia Rossi", "Daniel Okafor", "Hannah Schmidt", "Lucas Silva", "Amira Haddad", "Jonas Lindqvist"],
+    },
+    Team {
+        name: "Sales",
+        manager: ("sam.carter@example.com", "Sam Carter"),
+        timezone: "America/New_York",
+        people: ["Olivia Brooks", "Ethan Wright", "Chloe Dubois", "Noah Kim", "Isabella Garcia", "Liam O'Connor", "Mia Johansson", "Lucas Meyer", "Zoe Adams"],
+    },
+    Team {
+        name: "Customer Success",
+        manager: ("ines.moreau@example.com", "Inès Moreau"),
+        timezone: "Europe/Paris",
+        people: ["Grace Lee", "Mateo Fernandez", "Emma Novak", "Yusuf Demir", "Aisha Bello", "Felix Wagner", "Clara Costa", "Ravi Kumar", "Nina Petrova"],
+    },
+    Team {
+        name: "Engineering",
+        manager: ("kenji.tanaka@example.com", "Kenji Tanaka"),
+        timezone: "Asia/Singapore",
+        people: ["Wei Chen", "Ana Lopez", "Omar Farouk", "Julia Nowak", "Arjun Mehta", "Lena Fischer", "Diego Ramirez", "Sara Ahmed", "Tobias Berg"],
+    },
+];
+
+fn email_for(name: &str) -> String {
+    let ascii: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            'è' | 'é' => 'e',
+            ' ' => '.',
+            c => c,
+        })
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+        .collect();
+    format!("{ascii}@example.com")
+}
+
+async fn ensure_person(c: &mut sqlx::PgConnection, f: PersonFields<'_>, hash: &str) -> sqlx::Result<Uuid> {
+    match store::id_by_email(c, f.email).await? {
+        Some(id) => Ok(id),
+        None => store::insert_person(c, &f, Some(hash)).await,
+    }
+}
+
+/// Seed the demo organisation (idempotent). Returns how many people exist after.
+pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
+    let hash = tokio::task::spawn_blocking(|| password_auth::generate_hash(PASSWORD)).await?;
+    let mut tx = pool.begin().await?;
+    let before = store::count_users(&mut tx).await?;
+    let admin = ensure_person(
+        &mut tx,
+        PersonFields { email: "admin@example.com", name: "Alex Morgan", role: "admin", manager_id: None, team_id: None, timezone: "Europe/London" },
+        &hash,
+    )
+    .await?;
+    for team in &TEAMS {
+        let team_id = match store::team_id_by_name(&mut tx, team.name).await? {
+            Some(id) => id,
+            None => store::insert_team(&mut tx, team.name).await?,
+        };
+        let (email, name) = team.manager;
+        let manager = ensure_person(
+            &mut tx,
+            PersonFields { email, name, role: "manager", manager_id: None, team_id: Some(team_id), timezone: team.timezone },
+            &hash,
+        )
+        .await?;
+        for (i, person) in team.people.iter().enumerate() {
+            let email = if team.name == "Product" && i == 0 { "learner@example.com".to_owned() } else { email_for(person) };
+            ensure_person(
+                &mut tx,
+                PersonFields { email: &email, name: person, role: "learner", manager_id: Some(manager), team_id: Some(team_id), timezone: team.timezone },
+                &hash,
+            )
+            .await?;
+        }
+    }
+    let n = store::count_users(&mut tx).await?;
+    if n > before {
+        let details = serde_json::json!({ "people_added": n - before });
+        crate::admin::store::record(&mut tx, Some(admin), "demo.seed", "demo organisation", details).await?;
+    }
+    tx.commit().await?;
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_emails_are_plain_ascii() {
+        assert_eq!(email_for("Inès Moreau"), "ines.moreau@example.com");
+        assert_eq!(email_for("Liam O'Connor"), "liam.oconnor@example.com");
+    }
+}

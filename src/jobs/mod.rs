@@ -1,0 +1,44 @@
+//! The background worker: graphile_worker in the same process (a Postgres
+//! queue with `SKIP LOCKED`, cron and crash recovery). Its shutdown is tied
+//! to the web server's. Jobs are idempotent.
+
+use std::time::Duration;
+
+use graphile_worker::{IntoTaskHandlerResult, TaskHandler, WorkerContext, WorkerOptions};
+use serde::{Deserialize, Serialize};
+use sqlx::PgPool;
+
+use crate::auth;
+
+/// Deletes expired sessions, spent or expired tokens and old login failures.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct PurgeExpired {}
+
+impl TaskHandler for PurgeExpired {
+    const IDENTIFIER: &'static str = "purge_expired";
+
+    async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
+        let mut c = ctx.pg_pool().acquire().await.map_err(|e| e.to_string())?;
+        let p = auth::store::purge_expired(&mut c).await.map_err(|e| e.to_string())?;
+        tracing::info!(sessions = p.sessions, tokens = p.tokens, failures = p.failures, "purged expired records");
+        Ok::<(), String>(())
+    }
+}
+
+/// Run the worker until `shutdown` completes, then let running jobs finish.
+pub async fn run(pool: PgPool, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let worker = WorkerOptions::default()
+        .pg_pool(pool)
+        .schema("graphile_worker")
+        .concurrency(2)
+        .define_job::<PurgeExpired>()
+        .with_cron("*/15 * * * * purge_expired")?
+        .heartbeat_interval(Duration::from_secs(30))
+        .listen_os_shutdown_signals(false)
+        .shutdown_signal(shutdown)
+        .shutdown_grace_period(Duration::from_secs(5))
+        .init()
+        .await?;
+    worker.run().await?;
+    Ok(())
+}

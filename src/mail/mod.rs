@@ -1,0 +1,66 @@
+//! Outgoing mail. With `INFLOW_SMTP_URL` set, messages go out over SMTP;
+//! without it they land in the outbox that admins read at `/admin/outbox`,
+//! so a demo without a mail server still works end to end. Every message is
+//! recorded in the outbox table with how it was delivered.
+
+pub mod store;
+
+use std::time::Duration;
+
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use sqlx::PgConnection;
+
+#[derive(Clone)]
+pub struct Mailer {
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer").field("smtp", &self.smtp.is_some()).field("from", &self.from.to_string()).finish()
+    }
+}
+
+impl Mailer {
+    /// The outbox only.
+    pub fn outbox() -> Self {
+        Mailer { smtp: None, from: "Inflow <inflow@localhost>".parse().expect("valid mailbox") }
+    }
+
+    pub fn new(smtp_url: Option<&str>, from: &str) -> anyhow::Result<Self> {
+        let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("INFLOW_MAIL_FROM is not a valid address: {e}"))?;
+        let smtp = match smtp_url {
+            Some(url) => Some(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                    .map_err(|e| anyhow::anyhow!("INFLOW_SMTP_URL is not valid: {e}"))?
+                    .timeout(Some(Duration::from_secs(10)))
+                    .build(),
+            ),
+            None => None,
+        };
+        Ok(Mailer { smtp, from })
+    }
+
+    /// Send (or queue in the outbox) one plain-text message.
+    pub async fn send(&self, c: &mut PgConnection, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+        let Some(smtp) = &self.smtp else {
+            store::insert(c, to, subject, body, "outbox", None).await?;
+            return Ok(());
+        };
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to.parse()?)
+            .subject(subject)
+            .body(body.to_owned())?;
+        match smtp.send(message).await {
+            Ok(_) => store::insert(c, to, subject, "(sent by SMTP)", "sent", None).await?,
+            Err(e) => {
+                tracing::warn!(error = %e, "SMTP delivery failed");
+                store::insert(c, to, subject, "(SMTP delivery failed)", "failed", Some(&e.to_string())).await?;
+            }
+        }
+        Ok(())
+    }
+}

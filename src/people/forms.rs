@@ -1,0 +1,110 @@
+//! The person form an admin fills in, validated field by field.
+
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::auth::Role;
+use crate::auth::model::{is_valid_email, is_valid_timezone, normalize_email};
+use crate::web::FormErrors;
+
+/// Exactly what the admin typed, kept for a re-render.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PersonInput {
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub role: String,
+    #[serde(default)]
+    pub manager_email: String,
+    #[serde(default)]
+    pub team_id: String,
+    #[serde(default)]
+    pub timezone: String,
+}
+
+/// A person form that passed the checks that need no database.
+pub struct ValidPerson {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub manager_email: Option<String>,
+    pub team_id: Option<Uuid>,
+    pub timezone: String,
+}
+
+impl PersonInput {
+    pub fn validate(&self) -> Result<ValidPerson, FormErrors> {
+        let mut e = FormErrors::new();
+        let email = normalize_email(&self.email);
+        if !is_valid_email(&email) {
+            e.add("email", "Enter an email address like name@example.com.");
+        }
+        let name = self.name.trim().to_owned();
+        if name.is_empty() {
+            e.add("name", "Enter the person's name.");
+        } else if name.chars().count() > 200 {
+            e.add("name", "Keep the name under 200 characters.");
+        }
+        let role = Role::parse(&self.role);
+        if role.is_none() {
+            e.add("role", "Choose learner, manager or L&D admin.");
+        }
+        let manager_email = Some(normalize_email(&self.manager_email)).filter(|m| !m.is_empty());
+        if let Some(m) = &manager_email {
+            if !is_valid_email(m) {
+                e.add("manager_email", "Enter the manager's email address, or leave it empty.");
+            } else if *m == email {
+                e.add("manager_email", "A person cannot be their own manager.");
+            }
+        }
+        let team_id = match self.team_id.trim() {
+            "" => None,
+            t => match t.parse() {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    e.add("team_id", "Choose a team from the list.");
+                    None
+                }
+            },
+        };
+        let timezone = self.timezone.trim().to_owned();
+        if !is_valid_timezone(&timezone) {
+            e.add("timezone", "Enter a time zone such as Europe/London or America/New_York.");
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
+        Ok(ValidPerson { email, name, role: role.expect("checked"), manager_email, team_id, timezone })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_bad_field_gets_its_own_message() {
+        let input = PersonInput { email: "nope".into(), role: "boss".into(), timezone: "Nowhere".into(), team_id: "x".into(), ..Default::default() };
+        let e = input.validate().err().expect("invalid");
+        for f in ["email", "name", "role", "timezone", "team_id"] {
+            assert!(e.has(f), "{f}");
+        }
+    }
+
+    #[test]
+    fn a_good_form_is_normalised() {
+        let input = PersonInput {
+            email: " Ana@Example.com ".into(),
+            name: " Ana ".into(),
+            role: "manager".into(),
+            manager_email: "".into(),
+            team_id: "".into(),
+            timezone: "Europe/Madrid".into(),
+        };
+        let p = input.validate().ok().expect("valid");
+        assert_eq!((p.email.as_str(), p.name.as_str(), p.role), ("ana@example.com", "Ana", Role::Manager));
+        assert!(p.manager_email.is_none() && p.team_id.is_none());
+    }
+}

@@ -1,0 +1,271 @@
+//! Every SQL query of people, teams and manager links.
+
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::model::{Existing, ImportRow};
+
+pub struct PersonRow {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub timezone: String,
+    pub active: bool,
+    pub invited: bool,
+    pub team: Option<String>,
+    pub manager: Option<String>,
+    pub manager_email: Option<String>,
+}
+
+fn like(q: &str) -> String {
+    format!("%{}%", q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+pub async fn count_people(c: &mut PgConnection, q: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM users WHERE $1 = '' OR lower(name) LIKE $2 OR email LIKE $2"#,
+        q.trim(),
+        like(q)
+    )
+    .fetch_one(c)
+    .await
+}
+
+pub async fn list_people(c: &mut PgConnection, q: &str, limit: i64, offset: i64) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as!(
+        PersonRow,
+        r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
+                  (u.password_hash IS NULL) AS "invited!",
+                  t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+           FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
+           WHERE $1 = '' OR lower(u.name) LIKE $2 OR u.email LIKE $2
+           ORDER BY lower(u.name), u.email LIMIT $3 OFFSET $4"#,
+        q.trim(),
+        like(q),
+        limit,
+        offset
+    )
+    .fetch_all(c)
+    .await
+}
+
+pub async fn all_people(c: &mut PgConnection) -> sqlx::Result<Vec<PersonRow>> {
+    list_people(c, "", i64::MAX, 0).await
+}
+
+pub async fn person(c: &mut PgConnection, id: Uuid) -> sqlx::Result<PersonRow> {
+    sqlx::query_as!(
+        PersonRow,
+        r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
+                  (u.password_hash IS NULL) AS "invited!",
+                  t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+           FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
+           WHERE u.id = $1"#,
+        id
+    )
+    .fetch_one(c)
+    .await
+}
+
+pub async fn id_by_email(c: &mut PgConnection, email: &str) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!("SELECT id FROM users WHERE email = $1", email).fetch_optional(c).await
+}
+
+/// The values an admin sets on a person.
+pub struct PersonFields<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: &'a str,
+    pub manager_id: Option<Uuid>,
+    pub team_id: Option<Uuid>,
+    pub timezone: &'a str,
+}
+
+pub async fn insert_person(c: &mut PgConnection, f: &PersonFields<'_>, password_hash: Option<&str>) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO users (id, email, name, role, manager_id, team_id, timezone, password_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        id,
+        f.email,
+        f.name,
+        f.role,
+        f.manager_id,
+        f.team_id,
+        f.timezone,
+        password_hash
+    )
+    .execute(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_person(c: &mut PgConnection, id: Uuid, f: &PersonFields<'_>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET email = $2, name = $3, role = $4, manager_id = $5, team_id = $6, timezone = $7,
+                updated_at = now() WHERE id = $1",
+        id,
+        f.email,
+        f.name,
+        f.role,
+        f.manager_id,
+        f.team_id,
+        f.timezone
+    )
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_active(c: &mut PgConnection, id: Uuid, active: bool) -> sqlx::Result<()> {
+    sqlx::query!("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", id, active)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn update_profile(c: &mut PgConnection, id: Uuid, name: &str, timezone: &str) -> sqlx::Result<()> {
+    sqlx::query!("UPDATE users SET name = $2, timezone = $3, updated_at = now() WHERE id = $1", id, name, timezone)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Is `person` somewhere above `manager` in the reporting line (so the link would loop)?
+pub async fn is_in_chain_above(c: &mut PgConnection, manager: Uuid, person: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"WITH RECURSIVE chain(id, depth) AS (
+               SELECT $1::uuid, 0
+               UNION ALL
+               SELECT u.manager_id, chain.depth + 1 FROM users u JOIN chain ON u.id = chain.id
+               WHERE u.manager_id IS NOT NULL AND chain.depth < 1000)
+           SELECT EXISTS (SELECT 1 FROM chain WHERE id = $2) AS "hit!""#,
+        manager,
+        person
+    )
+    .fetch_one(c)
+    .await
+}
+
+pub struct TeamRow {
+    pub id: Uuid,
+    pub name: String,
+    pub members: i64,
+}
+
+pub async fn teams(c: &mut PgConnection) -> sqlx::Result<Vec<TeamRow>> {
+    sqlx::query_as!(
+        TeamRow,
+        r#"SELECT t.id, t.name, count(u.id) AS "members!" FROM teams t
+           LEFT JOIN users u ON u.team_id = t.id AND u.active
+           GROUP BY t.id ORDER BY lower(t.name)"#
+    )
+    .fetch_all(c)
+    .await
+}
+
+pub async fn team(c: &mut PgConnection, id: Uuid) -> sqlx::Result<TeamRow> {
+    sqlx::query_as!(
+        TeamRow,
+        r#"SELECT t.id, t.name, (SELECT count(*) FROM users u WHERE u.team_id = t.id AND u.active) AS "members!"
+           FROM teams t WHERE t.id = $1"#,
+        id
+    )
+    .fetch_one(c)
+    .await
+}
+
+pub async fn team_id_by_name(c: &mut PgConnection, name: &str) -> sqlx::Result<Option<Uuid>> {
+    sqlx::query_scalar!("SELECT id FROM teams WHERE lower(name) = lower($1)", name.trim())
+        .fetch_optional(c)
+        .await
+}
+
+pub async fn insert_team(c: &mut PgConnection, name: &str) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query!("INSERT INTO teams (id, name) VALUES ($1, $2)", id, name.trim()).execute(c).await?;
+    Ok(id)
+}
+
+pub async fn rename_team(c: &mut PgConnection, id: Uuid, name: &str) -> sqlx::Result<()> {
+    sqlx::query!("UPDATE teams SET name = $2 WHERE id = $1", id, name.trim()).execute(c).await?;
+    Ok(())
+}
+
+pub async fn team_members(c: &mut PgConnection, team_id: Uuid) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as!(
+        PersonRow,
+        r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
+                  (u.password_hash IS NULL) AS "invited!",
+                  t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+           FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
+           WHERE u.team_id = $1 ORDER BY lower(u.name)"#,
+        team_id
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// A manager's direct reports (never anyone else's).
+pub async fn direct_reports(c: &mut PgConnection, manager_id: Uuid) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as!(
+        PersonRow,
+        r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
+                  (u.password_hash IS NULL) AS "invited!",
+                  t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+           FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
+           WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name)"#,
+        manager_id
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// The directory as the import planner needs it.
+pub async fn import_snapshot(c: &mut PgConnection) -> sqlx::Result<Existing> {
+    let people = sqlx::query!(
+        r#"SELECT u.email, m.email AS "manager_email?" FROM users u LEFT JOIN users m ON m.id = u.manager_id"#
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    let teams = sqlx::query_scalar!("SELECT lower(name) AS \"name!\" FROM teams").fetch_all(&mut *c).await?;
+    Ok(Existing {
+        managers: people.into_iter().map(|p| (p.email, p.manager_email)).collect(),
+        teams: teams.into_iter().collect(),
+    })
+}
+
+/// Write one planned row (people first, managers linked afterwards by [`link_manager`]).
+pub async fn upsert_import_row(c: &mut PgConnection, r: &ImportRow, team_id: Option<Uuid>) -> sqlx::Result<(Uuid, bool)> {
+    let row = sqlx::query!(
+        r#"INSERT INTO users (id, email, name, role, team_id, timezone) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
+               team_id = EXCLUDED.team_id, timezone = EXCLUDED.timezone, updated_at = now()
+           RETURNING id, (xmax = 0) AS "created!""#,
+        Uuid::now_v7(),
+        r.email,
+        r.name,
+        r.role.as_str(),
+        team_id,
+        r.timezone
+    )
+    .fetch_one(c)
+    .await?;
+    Ok((row.id, row.created))
+}
+
+pub async fn link_manager(c: &mut PgConnection, email: &str, manager_email: Option<&str>) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET manager_id = (SELECT id FROM users WHERE email = $2) WHERE email = $1",
+        email,
+        manager_email
+    )
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn count_users(c: &mut PgConnection) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#).fetch_one(c).await
+}

@@ -1,0 +1,79 @@
+//! Pages of the people and teams admin.
+
+use askama::Template;
+
+use super::forms::PersonInput;
+use super::model::ImportPlan;
+use super::store::{PersonRow, TeamRow};
+use crate::auth::Role;
+use crate::web::{FormErrors, PageCtx, Pagination};
+
+pub fn role_label(role: &str) -> &'static str {
+    Role::parse(role).map_or("Learner", Role::label)
+}
+
+#[derive(Template)]
+#[template(path = "people/list.html")]
+pub struct PeoplePage {
+    pub page: PageCtx,
+    pub q: String,
+    pub people: Vec<PersonRow>,
+    pub pager: Pagination,
+}
+
+impl PeoplePage {
+    /// The list URL with the current search, ready for `page=N`.
+    pub fn pager_base(&self) -> String {
+        let q = percent_encoding::utf8_percent_encode(&self.q, percent_encoding::NON_ALPHANUMERIC);
+        format!("/admin/people?q={q}&")
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people/form.html")]
+pub struct PersonFormPage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub action: String,
+    pub input: PersonInput,
+    pub errors: FormErrors,
+    pub teams: Vec<TeamRow>,
+    pub person: Option<PersonRow>,
+}
+
+impl PersonFormPage {
+    pub fn roles(&self) -> [(&'static str, &'static str); 3] {
+        Role::ALL.map(|r| (r.as_str(), r.label()))
+    }
+    pub fn team_selected(&self, id: &uuid::Uuid) -> bool {
+        self.input.team_id == id.to_string()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "people/import.html")]
+pub struct ImportPage {
+    pub page: PageCtx,
+    pub csv: String,
+    pub plan: Option<ImportPlan>,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "people/teams.html")]
+pub struct TeamsPage {
+    pub page: PageCtx,
+    pub teams: Vec<TeamRow>,
+    pub name: String,
+    pub errors: FormErrors,
+}
+
+#[derive(Template)]
+#[template(path = "people/team.html")]
+pub struct TeamPage {
+    pub page: PageCtx,
+    pub team: TeamRow,
+    pub name: String,
+    pub members: Vec<PersonRow>,
+    pub errors: FormErrors,
+}

@@ -1,0 +1,132 @@
+//! Shared web plumbing: the page context every template gets, rendering,
+//! redirects with flash messages, cookies, forms, pagination, security headers
+//! and the friendly error pages.
+
+pub mod assets;
+pub mod errors;
+pub mod flash;
+pub mod forms;
+pub mod pagination;
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+pub use flash::{Flash, redirect_with_flash};
+pub use forms::FormErrors;
+pub use pagination::Pagination;
+
+/// What every page needs: who is signed in, the flash message, the request id.
+#[derive(Debug, Clone, Default)]
+pub struct PageCtx {
+    pub user: Option<CurrentUser>,
+    pub flash: Option<String>,
+    pub request_id: String,
+    pub demo: bool,
+    pub path: String,
+}
+
+impl PageCtx {
+    pub fn is_signed_in(&self) -> bool {
+        self.user.is_some()
+    }
+    pub fn is_manager(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.can_manage())
+    }
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role.is_admin())
+    }
+    pub fn user_name(&self) -> &str {
+        self.user.as_ref().map_or("", |u| u.name.as_str())
+    }
+    /// `aria-current` value for a navigation link.
+    pub fn current(&self, prefix: &str) -> &'static str {
+        let hit = if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) };
+        if hit { "page" } else { "false" }
+    }
+}
+
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned()
+}
+
+impl FromRequestParts<AppState> for PageCtx {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(PageCtx {
+            user: parts.extensions.get::<CurrentUser>().cloned(),
+            flash: parts.extensions.get::<Flash>().and_then(|f| f.0.clone()),
+            request_id: request_id(&parts.headers),
+            demo: state.settings.demo,
+            path: parts.uri.path().to_owned(),
+        })
+    }
+}
+
+/// Render a template as a 200 page.
+pub fn render<T: Template>(t: &T) -> AppResult<Html<String>> {
+    Ok(Html(t.render()?))
+}
+
+/// Render a template with another status (422 for a form with errors).
+pub fn render_status<T: Template>(status: StatusCode, t: &T) -> AppResult<Response> {
+    Ok((status, Html(t.render()?)).into_response())
+}
+
+/// Post/redirect/get.
+pub fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+/// The value of one cookie.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The client's address as the server saw it (None in in-process tests).
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// Security headers set on every response unless a route set its own.
+pub fn security_headers() -> [(header::HeaderName, &'static str); 5] {
+    [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+    ]
+}

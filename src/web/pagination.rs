@@ -1,0 +1,47 @@
+//! Page numbers for long lists (`?page=N`).
+
+#[derive(Debug, Clone, Copy)]
+pub struct Pagination {
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+impl Pagination {
+    pub fn new(page: Option<i64>, per_page: i64, total: i64) -> Self {
+        let last = ((total + per_page - 1) / per_page).max(1);
+        Pagination { page: page.unwrap_or(1).clamp(1, last), per_page, total }
+    }
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+    pub fn last_page(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+    pub fn has_next(&self) -> bool {
+        self.page < self.last_page()
+    }
+    pub fn prev(&self) -> i64 {
+        self.page - 1
+    }
+    pub fn next(&self) -> i64 {
+        self.page + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clamps_page_into_range() {
+        let p = Pagination::new(Some(9), 25, 60);
+        assert_eq!((p.page, p.last_page(), p.offset()), (3, 3, 50));
+        assert!(p.has_prev() && !p.has_next());
+        let empty = Pagination::new(Some(0), 25, 0);
+        assert_eq!((empty.page, empty.last_page()), (1, 1));
+    }
+}
