@@ -34,7 +34,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: PgPool, settings: Settings, mailer: Mailer) -> Self {
-        AppState { db, settings: Arc::new(settings), mailer, draining: Arc::new(AtomicBool::new(false)) }
+        AppState {
+            db,
+            settings: Arc::new(settings),
+            mailer,
+            draining: Arc::new(AtomicBool::new(false)),
+        }
     }
 }
 
@@ -60,16 +65,28 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(web::errors::not_found)
         .layer(middleware::from_fn(web::flash::layer))
         .layer(CsrfLayer::new().with_rejection_response(web::errors::csrf_rejection))
-        .layer(middleware::from_fn_with_state(state.clone(), auth::session::layer))
-        .layer(middleware::from_fn_with_state(state.clone(), web::errors::layer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::layer,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::errors::layer,
+        ))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(ops::track))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(30),
+        ))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request<Body>| {
-                    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str());
+                    let route = req
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map_or("unmatched", |p| p.as_str());
                     tracing::info_span!(
                         "request",
                         method = %req.method(),
@@ -79,8 +96,13 @@ pub fn build_router(state: AppState) -> Router {
                     )
                 })
                 .on_request(())
+                .on_failure(())
                 .on_response(|res: &Response, latency: Duration, _: &Span| {
-                    tracing::info!(status = res.status().as_u16(), latency_ms = latency.as_millis() as u64, "response");
+                    tracing::info!(
+                        status = res.status().as_u16(),
+                        latency_ms = latency.as_millis() as u64,
+                        "response"
+                    );
                 }),
         )
         .layer(PropagateRequestIdLayer::x_request_id())

@@ -73,7 +73,10 @@ async fn create_admin(db: &Database, args: &CreateAdminArgs) -> anyhow::Result<(
     }
     eprintln!("Password for {email} (at least 10 characters), then Enter:");
     let mut password = String::new();
-    std::io::stdin().lock().read_line(&mut password).context("cannot read the password from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\n', '\r']).to_owned();
     check_password(&password).map_err(|m| anyhow::anyhow!("password: {m}"))?;
     let mut c = db.pool.acquire().await?;
@@ -81,15 +84,32 @@ async fn create_admin(db: &Database, args: &CreateAdminArgs) -> anyhow::Result<(
         bail!("someone with {email} already exists");
     }
     let hash = tokio::task::spawn_blocking(move || password_auth::generate_hash(password)).await?;
-    let fields = PersonFields { email: &email, name, role: "admin", manager_id: None, team_id: None, timezone: "UTC" };
+    let fields = PersonFields {
+        email: &email,
+        name,
+        role: "admin",
+        manager_id: None,
+        team_id: None,
+        timezone: "UTC",
+    };
     let id = store::insert_person(&mut c, &fields, Some(&hash)).await?;
-    crate::admin::store::record(&mut c, None, "person.create", &email, serde_json::json!({ "role": "admin", "via": "cli" })).await?;
+    crate::admin::store::record(
+        &mut c,
+        None,
+        "person.create",
+        &email,
+        serde_json::json!({ "role": "admin", "via": "cli" }),
+    )
+    .await?;
     println!("Created L&D admin {name} <{email}> ({id}).");
     Ok(())
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let mailer = Mailer::new(args.smtp_url.as_ref().map(|s| s.0.as_str()), &args.mail_from)?;
+    let mailer = Mailer::new(
+        args.smtp_url.as_ref().map(|s| s.0.as_str()),
+        &args.mail_from,
+    )?;
     let db = Database::open(&args.db).await?;
     if args.demo && store::count_users(&mut *db.pool.acquire().await?).await? == 0 {
         let n = demo::seed(&db.pool).await?;
@@ -101,7 +121,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Ok(l) => l,
         Err(e) => {
             db.shutdown().await?;
-            bail!("cannot listen on {}: {e} (choose another with --bind or INFLOW_BIND)", args.bind);
+            bail!(
+                "cannot listen on {}: {e} (choose another with --bind or INFLOW_BIND)",
+                args.bind
+            );
         }
     };
     let url = state.settings.public_url.clone();
@@ -115,10 +138,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     println!("Press Ctrl-C to stop.");
 
     let stop = CancellationToken::new();
-    tokio::spawn(wait_for_signal(state.clone(), stop.clone(), Duration::from_secs(args.drain_seconds)));
-    let worker = tokio::spawn(crate::jobs::run(db.pool.clone(), stop.clone().cancelled_owned()));
+    tokio::spawn(wait_for_signal(
+        state.clone(),
+        stop.clone(),
+        Duration::from_secs(args.drain_seconds),
+    ));
+    let worker = tokio::spawn(crate::jobs::run(
+        db.pool.clone(),
+        stop.clone().cancelled_owned(),
+    ));
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app).with_graceful_shutdown(stop.clone().cancelled_owned()).await;
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(stop.clone().cancelled_owned())
+        .await;
     stop.cancel();
     match tokio::time::timeout(Duration::from_secs(15), worker).await {
         Ok(Ok(Err(e))) => tracing::error!(error = %e, "background worker failed"),

@@ -84,7 +84,11 @@ pub struct ServeArgs {
     #[arg(long, env = "INFLOW_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Secret>,
     /// Sender address for mail.
-    #[arg(long, env = "INFLOW_MAIL_FROM", default_value = "Inflow <inflow@localhost>")]
+    #[arg(
+        long,
+        env = "INFLOW_MAIL_FROM",
+        default_value = "Inflow <inflow@localhost>"
+    )]
     pub mail_from: String,
 }
 
@@ -114,7 +118,11 @@ impl Settings {
             .map(|u| u.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{bind}"));
         let secure_cookies = public_url.starts_with("https://");
-        Settings { public_url, secure_cookies, demo }
+        Settings {
+            public_url,
+            secure_cookies,
+            demo,
+        }
     }
 
     /// Settings for tests and tools: a local http URL, demo mode off.

@@ -16,7 +16,9 @@ use crate::mail;
 use crate::web::{PageCtx, Pagination, render};
 
 pub fn admin_router() -> Router<AppState> {
-    Router::new().route("/admin/audit", get(audit)).route("/admin/outbox", get(outbox))
+    Router::new()
+        .route("/admin/audit", get(audit))
+        .route("/admin/outbox", get(outbox))
 }
 
 #[derive(Deserialize)]
@@ -32,7 +34,11 @@ struct AuditPage {
     pager: Pagination,
 }
 
-async fn audit(State(state): State<AppState>, page: PageCtx, Query(q): Query<PageQuery>) -> AppResult<Html<String>> {
+async fn audit(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
     let pager = Pagination::new(q.page, 50, store::count(&mut c).await?);
     let rows = store::list(&mut c, pager.per_page, pager.offset()).await?;
@@ -47,7 +53,11 @@ struct OutboxPage {
     pager: Pagination,
 }
 
-async fn outbox(State(state): State<AppState>, page: PageCtx, Query(q): Query<PageQuery>) -> AppResult<Html<String>> {
+async fn outbox(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
     let pager = Pagination::new(q.page, 25, mail::store::count(&mut c).await?);
     let rows = mail::store::list(&mut c, pager.per_page, pager.offset()).await?;

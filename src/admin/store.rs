@@ -34,7 +34,9 @@ pub struct AuditRow {
 }
 
 pub async fn count(c: &mut PgConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM audit_log"#).fetch_one(c).await
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM audit_log"#)
+        .fetch_one(c)
+        .await
 }
 
 pub async fn list(c: &mut PgConnection, limit: i64, offset: i64) -> sqlx::Result<Vec<AuditRow>> {

@@ -23,8 +23,14 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(handlers::login_form).post(handlers::login))
         .route("/logout", post(handlers::logout))
         .route("/forgot", get(handlers::forgot_form).post(handlers::forgot))
-        .route("/reset/{token}", get(handlers::reset_form).post(handlers::reset))
-        .route("/invite/{token}", get(handlers::invite_form).post(handlers::accept_invite))
+        .route(
+            "/reset/{token}",
+            get(handlers::reset_form).post(handlers::reset),
+        )
+        .route(
+            "/invite/{token}",
+            get(handlers::invite_form).post(handlers::accept_invite),
+        )
 }
 
 /// Routes every signed-in person has.
@@ -48,5 +54,12 @@ pub async fn issue_link(
         _ => now + chrono::Duration::hours(model::RESET_HOURS),
     };
     store::create_token(c, &hash, user_id, purpose, expires).await?;
-    Ok(format!("{public_url}/{}/{token}", if purpose == "invite" { "invite" } else { "reset" }))
+    Ok(format!(
+        "{public_url}/{}/{token}",
+        if purpose == "invite" {
+            "invite"
+        } else {
+            "reset"
+        }
+    ))
 }

@@ -52,7 +52,9 @@ pub const MAX_PASSWORD_LEN: usize = 1024;
 pub fn check_password(pw: &str) -> Result<(), String> {
     let n = pw.chars().count();
     if n < MIN_PASSWORD_LEN {
-        return Err(format!("Use at least {MIN_PASSWORD_LEN} characters (this one has {n})."));
+        return Err(format!(
+            "Use at least {MIN_PASSWORD_LEN} characters (this one has {n})."
+        ));
     }
     if n > MAX_PASSWORD_LEN {
         return Err("That password is too long.".into());
@@ -104,14 +106,18 @@ pub fn normalize_email(s: &str) -> String {
 
 /// A deliberately plain check: one `@`, something before it, a dotted domain after it.
 pub fn is_valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && s.len() <= 254
         && !domain.contains('@')
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';'))
 }
 
 pub fn is_valid_timezone(tz: &str) -> bool {
@@ -152,14 +158,24 @@ mod tests {
         assert_eq!(locked_until(9, last, now), None);
         let until = locked_until(10, last, now).expect("locked");
         assert_eq!(minutes_left(until, now), 14);
-        assert_eq!(locked_until(10, Some(now - Duration::minutes(16)), now), None);
+        assert_eq!(
+            locked_until(10, Some(now - Duration::minutes(16)), now),
+            None
+        );
         assert_eq!(locked_until(10, None, now), None);
     }
 
     #[test]
     fn next_must_be_a_local_path() {
         assert_eq!(safe_next(Some("/admin/people?q=a")), "/admin/people?q=a");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", "", "/a\nb"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "javascript:alert(1)",
+            "",
+            "/a\nb",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");
@@ -168,7 +184,15 @@ mod tests {
     #[test]
     fn emails_and_time_zones() {
         assert!(is_valid_email("ana.lopez@example.com"));
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "a@b@c.com"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "a@b@c.com",
+        ] {
             assert!(!is_valid_email(bad), "{bad}");
         }
         assert_eq!(normalize_email("  Ana@Example.COM "), "ana@example.com");

@@ -75,7 +75,9 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
 
 async fn load(state: &AppState, hash: &[u8]) -> Result<Option<CurrentUser>, AppError> {
     let mut c = state.db.acquire().await?;
-    let Some(row) = store::session_user(&mut c, hash).await? else { return Ok(None) };
+    let Some(row) = store::session_user(&mut c, hash).await? else {
+        return Ok(None);
+    };
     if row.stale {
         store::touch_session(&mut c, hash).await?;
     }
@@ -90,14 +92,22 @@ async fn load(state: &AppState, hash: &[u8]) -> Result<Option<CurrentUser>, AppE
 
 fn login_redirect(parts_uri: &axum::http::Uri) -> Response {
     let next = parts_uri.path_and_query().map_or("/", |p| p.as_str());
-    Redirect::to(&format!("/login?next={}", utf8_percent_encode(next, NON_ALPHANUMERIC))).into_response()
+    Redirect::to(&format!(
+        "/login?next={}",
+        utf8_percent_encode(next, NON_ALPHANUMERIC)
+    ))
+    .into_response()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<CurrentUser>().cloned().ok_or_else(|| login_redirect(&parts.uri))
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or_else(|| login_redirect(&parts.uri))
     }
 }
 

@@ -38,17 +38,26 @@ pub struct ProfileForm {
     timezone: String,
 }
 
-pub async fn save(State(state): State<AppState>, page: PageCtx, me: CurrentUser, Form(f): Form<ProfileForm>) -> AppResult<Response> {
+pub async fn save(
+    State(state): State<AppState>,
+    page: PageCtx,
+    me: CurrentUser,
+    Form(f): Form<ProfileForm>,
+) -> AppResult<Response> {
     let mut view = page_for(page, &me);
     let name = f.name.trim();
     let tz = f.timezone.trim();
     if name.is_empty() {
         view.errors.add("name", "Enter your name.");
     } else if name.chars().count() > 200 {
-        view.errors.add("name", "Keep your name under 200 characters.");
+        view.errors
+            .add("name", "Keep your name under 200 characters.");
     }
     if !is_valid_timezone(tz) {
-        view.errors.add("timezone", "Enter a time zone such as Europe/London or America/New_York.");
+        view.errors.add(
+            "timezone",
+            "Enter a time zone such as Europe/London or America/New_York.",
+        );
     }
     if !view.errors.is_empty() {
         view.name = f.name;
@@ -56,7 +65,10 @@ pub async fn save(State(state): State<AppState>, page: PageCtx, me: CurrentUser,
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
     }
     people::store::update_profile(&mut *state.db.acquire().await?, me.id, name, tz).await?;
-    Ok(redirect_with_flash("/me/settings", "Your settings are saved."))
+    Ok(redirect_with_flash(
+        "/me/settings",
+        "Your settings are saved.",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -69,17 +81,24 @@ pub struct PasswordChange {
     confirm: String,
 }
 
-pub async fn change_password(State(state): State<AppState>, page: PageCtx, me: CurrentUser, Form(f): Form<PasswordChange>) -> AppResult<Response> {
+pub async fn change_password(
+    State(state): State<AppState>,
+    page: PageCtx,
+    me: CurrentUser,
+    Form(f): Form<PasswordChange>,
+) -> AppResult<Response> {
     let mut view = page_for(page, &me);
     let mut c = state.db.acquire().await?;
     let hash = store::password_hash(&mut c, me.id).await?;
     if !super::passwords::verify(f.current, hash).await? {
-        view.password_errors.add("current", "That is not your current password.");
+        view.password_errors
+            .add("current", "That is not your current password.");
     }
     if let Err(m) = check_password(&f.password) {
         view.password_errors.add("password", m);
     } else if f.password != f.confirm {
-        view.password_errors.add("confirm", "The two new passwords are different.");
+        view.password_errors
+            .add("confirm", "The two new passwords are different.");
     }
     if !view.password_errors.is_empty() {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &view);
@@ -90,7 +109,10 @@ pub async fn change_password(State(state): State<AppState>, page: PageCtx, me: C
     store::delete_user_sessions(&mut tx, me.id).await?;
     let cookie = session::start(&mut tx, me.id, state.settings.secure_cookies).await?;
     tx.commit().await?;
-    let mut res = redirect_with_flash("/me/settings", "Your password is changed. Other devices have been signed out.");
+    let mut res = redirect_with_flash(
+        "/me/settings",
+        "Your password is changed. Other devices have been signed out.",
+    );
     res.headers_mut().append(SET_COOKIE, cookie);
     Ok(res)
 }

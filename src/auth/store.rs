@@ -13,9 +13,13 @@ pub struct LoginUser {
 }
 
 pub async fn login_user(c: &mut PgConnection, email: &str) -> sqlx::Result<Option<LoginUser>> {
-    sqlx::query_as!(LoginUser, "SELECT id, password_hash, active FROM users WHERE email = $1", email)
-        .fetch_optional(c)
-        .await
+    sqlx::query_as!(
+        LoginUser,
+        "SELECT id, password_hash, active FROM users WHERE email = $1",
+        email
+    )
+    .fetch_optional(c)
+    .await
 }
 
 pub struct FailureStats {
@@ -46,32 +50,54 @@ pub async fn client_failures(c: &mut PgConnection, ip: &str) -> sqlx::Result<i64
     .await
 }
 
-pub async fn record_failure(c: &mut PgConnection, email: &str, ip: Option<&str>) -> sqlx::Result<()> {
-    sqlx::query!("INSERT INTO login_failures (email, client_ip) VALUES ($1, $2)", email, ip)
-        .execute(c)
-        .await?;
+pub async fn record_failure(
+    c: &mut PgConnection,
+    email: &str,
+    ip: Option<&str>,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO login_failures (email, client_ip) VALUES ($1, $2)",
+        email,
+        ip
+    )
+    .execute(c)
+    .await?;
     Ok(())
 }
 
 pub async fn clear_failures(c: &mut PgConnection, email: &str) -> sqlx::Result<()> {
-    sqlx::query!("DELETE FROM login_failures WHERE email = $1", email).execute(c).await?;
-    Ok(())
-}
-
-pub async fn create_session(c: &mut PgConnection, id_hash: &[u8], user_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!("INSERT INTO sessions (id_hash, user_id) VALUES ($1, $2)", id_hash, user_id)
+    sqlx::query!("DELETE FROM login_failures WHERE email = $1", email)
         .execute(c)
         .await?;
     Ok(())
 }
 
+pub async fn create_session(
+    c: &mut PgConnection,
+    id_hash: &[u8],
+    user_id: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO sessions (id_hash, user_id) VALUES ($1, $2)",
+        id_hash,
+        user_id
+    )
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
 pub async fn delete_session(c: &mut PgConnection, id_hash: &[u8]) -> sqlx::Result<()> {
-    sqlx::query!("DELETE FROM sessions WHERE id_hash = $1", id_hash).execute(c).await?;
+    sqlx::query!("DELETE FROM sessions WHERE id_hash = $1", id_hash)
+        .execute(c)
+        .await?;
     Ok(())
 }
 
 pub async fn delete_user_sessions(c: &mut PgConnection, user_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id).execute(c).await?;
+    sqlx::query!("DELETE FROM sessions WHERE user_id = $1", user_id)
+        .execute(c)
+        .await?;
     Ok(())
 }
 
@@ -85,7 +111,10 @@ pub struct SessionRow {
 }
 
 /// The active user behind a live session (idle and absolute limits applied in SQL).
-pub async fn session_user(c: &mut PgConnection, id_hash: &[u8]) -> sqlx::Result<Option<SessionRow>> {
+pub async fn session_user(
+    c: &mut PgConnection,
+    id_hash: &[u8],
+) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as!(
         SessionRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone,
@@ -103,9 +132,12 @@ pub async fn session_user(c: &mut PgConnection, id_hash: &[u8]) -> sqlx::Result<
 }
 
 pub async fn touch_session(c: &mut PgConnection, id_hash: &[u8]) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1", id_hash)
-        .execute(c)
-        .await?;
+    sqlx::query!(
+        "UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1",
+        id_hash
+    )
+    .execute(c)
+    .await?;
     Ok(())
 }
 
@@ -135,7 +167,11 @@ pub struct TokenUser {
 }
 
 /// The person a still-valid, unused token belongs to (without using it up).
-pub async fn peek_token(c: &mut PgConnection, hash: &[u8], purpose: &str) -> sqlx::Result<Option<TokenUser>> {
+pub async fn peek_token(
+    c: &mut PgConnection,
+    hash: &[u8],
+    purpose: &str,
+) -> sqlx::Result<Option<TokenUser>> {
     sqlx::query_as!(
         TokenUser,
         r#"SELECT t.user_id, u.name, u.email FROM account_tokens t JOIN users u ON u.id = t.user_id
@@ -149,7 +185,11 @@ pub async fn peek_token(c: &mut PgConnection, hash: &[u8], purpose: &str) -> sql
 }
 
 /// Use a token up; returns its user only the first time, and only while valid.
-pub async fn consume_token(c: &mut PgConnection, hash: &[u8], purpose: &str) -> sqlx::Result<Option<Uuid>> {
+pub async fn consume_token(
+    c: &mut PgConnection,
+    hash: &[u8],
+    purpose: &str,
+) -> sqlx::Result<Option<Uuid>> {
     sqlx::query_scalar!(
         r#"UPDATE account_tokens t SET used_at = now()
            FROM users u
@@ -164,9 +204,13 @@ pub async fn consume_token(c: &mut PgConnection, hash: &[u8], purpose: &str) -> 
 }
 
 pub async fn set_password(c: &mut PgConnection, user_id: Uuid, hash: &str) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1", user_id, hash)
-        .execute(c)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1",
+        user_id,
+        hash
+    )
+    .execute(c)
+    .await?;
     Ok(())
 }
 
@@ -176,10 +220,16 @@ pub async fn password_hash(c: &mut PgConnection, user_id: Uuid) -> sqlx::Result<
         .await
 }
 
-pub async fn active_user_id_by_email(c: &mut PgConnection, email: &str) -> sqlx::Result<Option<(Uuid, String)>> {
-    let row = sqlx::query!("SELECT id, name FROM users WHERE email = $1 AND active", email)
-        .fetch_optional(c)
-        .await?;
+pub async fn active_user_id_by_email(
+    c: &mut PgConnection,
+    email: &str,
+) -> sqlx::Result<Option<(Uuid, String)>> {
+    let row = sqlx::query!(
+        "SELECT id, name FROM users WHERE email = $1 AND active",
+        email
+    )
+    .fetch_optional(c)
+    .await?;
     Ok(row.map(|r| (r.id, r.name)))
 }
 
@@ -211,5 +261,9 @@ pub async fn purge_expired(c: &mut PgConnection) -> sqlx::Result<Purged> {
         .execute(&mut *c)
         .await?
         .rows_affected();
-    Ok(Purged { sessions, tokens, failures })
+    Ok(Purged {
+        sessions,
+        tokens,
+        failures,
+    })
 }

@@ -55,16 +55,26 @@ pub struct Cluster {
 impl Cluster {
     /// Initialise `dir/pg` if needed and start the server (or reuse a running one).
     pub fn start(dir: &Path) -> anyhow::Result<Cluster> {
-        let bin = find_bin_dir(std::env::var_os("PATH").as_deref(), Path::new("/usr/lib/postgresql"))
-            .ok_or_else(|| anyhow::anyhow!(MISSING_BINARIES))?;
+        let bin = find_bin_dir(
+            std::env::var_os("PATH").as_deref(),
+            Path::new("/usr/lib/postgresql"),
+        )
+        .ok_or_else(|| anyhow::anyhow!(MISSING_BINARIES))?;
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let dir = dir.canonicalize()?;
         let data = dir.join("pg");
         let socket = data.join(".s.PGSQL.5432");
         if socket.as_os_str().len() > 100 {
-            bail!("the data directory path {} is too long for a Postgres socket; choose a shorter --data-dir", dir.display());
+            bail!(
+                "the data directory path {} is too long for a Postgres socket; choose a shorter --data-dir",
+                dir.display()
+            );
         }
-        let cluster = Cluster { bin, data, as_postgres: is_root() };
+        let cluster = Cluster {
+            bin,
+            data,
+            as_postgres: is_root(),
+        };
         if !cluster.data.join("PG_VERSION").is_file() {
             cluster.init()?;
         }
@@ -74,14 +84,23 @@ impl Cluster {
                 "-c listen_addresses='' -c unix_socket_directories='{}' -c max_connections=200 -c fsync=on",
                 cluster.data.display()
             );
-            cluster.run("pg_ctl", &[
-                OsStr::new("-D"), cluster.data.as_os_str(),
-                OsStr::new("-l"), log.as_os_str(),
-                OsStr::new("-o"), OsStr::new(&opts),
-                OsStr::new("-w"), OsStr::new("-t"), OsStr::new("60"),
-                OsStr::new("start"),
-            ])
-            .with_context(|| format!("Postgres did not start; see {}", log.display()))?;
+            cluster
+                .run(
+                    "pg_ctl",
+                    &[
+                        OsStr::new("-D"),
+                        cluster.data.as_os_str(),
+                        OsStr::new("-l"),
+                        log.as_os_str(),
+                        OsStr::new("-o"),
+                        OsStr::new(&opts),
+                        OsStr::new("-w"),
+                        OsStr::new("-t"),
+                        OsStr::new("60"),
+                        OsStr::new("start"),
+                    ],
+                )
+                .with_context(|| format!("Postgres did not start; see {}", log.display()))?;
         }
         Ok(cluster)
     }
@@ -89,17 +108,30 @@ impl Cluster {
     fn init(&self) -> anyhow::Result<()> {
         std::fs::create_dir_all(&self.data)?;
         if self.as_postgres {
-            let status = Command::new("chown").arg("postgres:postgres").arg(&self.data).status()?;
+            let status = Command::new("chown")
+                .arg("postgres:postgres")
+                .arg(&self.data)
+                .status()?;
             if !status.success() {
-                bail!("cannot hand {} to the postgres user (is there a `postgres` user?)", self.data.display());
+                bail!(
+                    "cannot hand {} to the postgres user (is there a `postgres` user?)",
+                    self.data.display()
+                );
             }
         }
-        self.run("initdb", &[
-            OsStr::new("-D"), self.data.as_os_str(),
-            OsStr::new("-U"), OsStr::new(SUPERUSER),
-            OsStr::new("--auth=trust"), OsStr::new("-E"), OsStr::new("UTF8"),
-            OsStr::new("--locale=C.UTF-8"),
-        ])
+        self.run(
+            "initdb",
+            &[
+                OsStr::new("-D"),
+                self.data.as_os_str(),
+                OsStr::new("-U"),
+                OsStr::new(SUPERUSER),
+                OsStr::new("--auth=trust"),
+                OsStr::new("-E"),
+                OsStr::new("UTF8"),
+                OsStr::new("--locale=C.UTF-8"),
+            ],
+        )
         .context("initdb failed")
     }
 
@@ -115,32 +147,52 @@ impl Cluster {
     }
 
     fn run(&self, program: &str, args: &[&OsStr]) -> anyhow::Result<()> {
-        let out = self.command(program).args(args).stdin(Stdio::null()).output()
+        let out = self
+            .command(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
             .with_context(|| format!("cannot run {program}"))?;
         if !out.status.success() {
-            bail!("{program} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+            bail!(
+                "{program} failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
         }
         Ok(())
     }
 
     pub fn is_running(&self) -> bool {
-        self.command("pg_ctl").arg("-D").arg(&self.data).arg("status")
-            .stdout(Stdio::null()).stderr(Stdio::null()).stdin(Stdio::null())
-            .status().is_ok_and(|s| s.success())
+        self.command("pg_ctl")
+            .arg("-D")
+            .arg(&self.data)
+            .arg("status")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .stdin(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
     }
 
     pub fn connect_options(&self, database: &str) -> PgConnectOptions {
-        PgConnectOptions::new().socket(&self.data).username(SUPERUSER).database(database)
+        PgConnectOptions::new()
+            .socket(&self.data)
+            .username(SUPERUSER)
+            .database(database)
     }
 
     /// Create `name` if it does not exist.
     pub async fn ensure_database(&self, name: &str) -> anyhow::Result<()> {
         let mut conn = self.connect_options("postgres").connect().await?;
-        let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-            .bind(name).fetch_one(&mut conn).await?;
+        let exists: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+                .bind(name)
+                .fetch_one(&mut conn)
+                .await?;
         if !exists {
             let sql = format!("CREATE DATABASE \"{}\"", name.replace('"', ""));
-            conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql))).await?;
+            conn.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(sql)))
+                .await?;
         }
         Ok(())
     }
@@ -150,17 +202,31 @@ impl Cluster {
         if !self.is_running() {
             return Ok(());
         }
-        self.run("pg_ctl", &[
-            OsStr::new("-D"), self.data.as_os_str(),
-            OsStr::new("-m"), OsStr::new("fast"), OsStr::new("-w"), OsStr::new("stop"),
-        ])
+        self.run(
+            "pg_ctl",
+            &[
+                OsStr::new("-D"),
+                self.data.as_os_str(),
+                OsStr::new("-m"),
+                OsStr::new("fast"),
+                OsStr::new("-w"),
+                OsStr::new("stop"),
+            ],
+        )
     }
 
     /// For test harnesses: stop the cluster (and optionally remove `remove_dir`)
     /// when this process exits, however it exits. A watchdog shell waits for
     /// its stdin to close, which happens when the owning process dies.
-    pub fn stop_on_exit(&self, remove_dir: Option<&Path>) -> anyhow::Result<std::process::ChildStdin> {
-        let mut stop = format!("{} -D '{}' -m immediate -w stop", self.bin.join("pg_ctl").display(), self.data.display());
+    pub fn stop_on_exit(
+        &self,
+        remove_dir: Option<&Path>,
+    ) -> anyhow::Result<std::process::ChildStdin> {
+        let mut stop = format!(
+            "{} -D '{}' -m immediate -w stop",
+            self.bin.join("pg_ctl").display(),
+            self.data.display()
+        );
         if self.as_postgres {
             stop = format!("runuser -u postgres -- {stop}");
         }
@@ -168,8 +234,11 @@ impl Cluster {
             stop = format!("{stop}; rm -rf '{}'", d.display());
         }
         let mut child = Command::new("sh")
-            .arg("-c").arg(format!("cat >/dev/null; {stop} >/dev/null 2>&1"))
-            .stdin(Stdio::piped()).stdout(Stdio::null()).stderr(Stdio::null())
+            .arg("-c")
+            .arg(format!("cat >/dev/null; {stop} >/dev/null 2>&1"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
             .spawn()?;
         child.stdin.take().context("watchdog stdin")
     }

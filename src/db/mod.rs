@@ -42,7 +42,9 @@ pub struct Database {
 impl Database {
     /// Connect (starting the private cluster when needed) and apply migrations.
     pub async fn open(args: &DbArgs) -> anyhow::Result<Database> {
-        let size = args.pool_size.unwrap_or_else(crate::config::default_pool_size);
+        let size = args
+            .pool_size
+            .unwrap_or_else(crate::config::default_pool_size);
         let (options, cluster) = match &args.database_url {
             Some(url) => (url.0.parse::<PgConnectOptions>()?, None),
             None => {

@@ -28,25 +28,65 @@ const TEAMS: [Team; 4] = [
         name: "Product",
         manager: ("manager@example.com", "Maya Patel"),
         timezone: "Europe/London",
-        people: ["Leo Martins", "Priya Nair", "Tom Becker", "Sofia Rossi", "Daniel Okafor", "Hannah Schmidt", "Lucas Silva", "Amira Haddad", "Jonas Lindqvist"],
+        people: [
+            "Leo Martins",
+            "Priya Nair",
+            "Tom Becker",
+            "Sofia Rossi",
+            "Daniel Okafor",
+            "Hannah Schmidt",
+            "Lucas Silva",
+            "Amira Haddad",
+            "Jonas Lindqvist",
+        ],
     },
     Team {
         name: "Sales",
         manager: ("sam.carter@example.com", "Sam Carter"),
         timezone: "America/New_York",
-        people: ["Olivia Brooks", "Ethan Wright", "Chloe Dubois", "Noah Kim", "Isabella Garcia", "Liam O'Connor", "Mia Johansson", "Lucas Meyer", "Zoe Adams"],
+        people: [
+            "Olivia Brooks",
+            "Ethan Wright",
+            "Chloe Dubois",
+            "Noah Kim",
+            "Isabella Garcia",
+            "Liam O'Connor",
+            "Mia Johansson",
+            "Lucas Meyer",
+            "Zoe Adams",
+        ],
     },
     Team {
         name: "Customer Success",
         manager: ("ines.moreau@example.com", "Inès Moreau"),
         timezone: "Europe/Paris",
-        people: ["Grace Lee", "Mateo Fernandez", "Emma Novak", "Yusuf Demir", "Aisha Bello", "Felix Wagner", "Clara Costa", "Ravi Kumar", "Nina Petrova"],
+        people: [
+            "Grace Lee",
+            "Mateo Fernandez",
+            "Emma Novak",
+            "Yusuf Demir",
+            "Aisha Bello",
+            "Felix Wagner",
+            "Clara Costa",
+            "Ravi Kumar",
+            "Nina Petrova",
+        ],
     },
     Team {
         name: "Engineering",
         manager: ("kenji.tanaka@example.com", "Kenji Tanaka"),
         timezone: "Asia/Singapore",
-        people: ["Wei Chen", "Ana Lopez", "Omar Farouk", "Julia Nowak", "Arjun Mehta", "Lena Fischer", "Diego Ramirez", "Sara Ahmed", "Tobias Berg"],
+        people: [
+            "Wei Chen",
+            "Ana Lopez",
+            "Omar Farouk",
+            "Julia Nowak",
+            "Arjun Mehta",
+            "Lena Fischer",
+            "Diego Ramirez",
+            "Sara Ahmed",
+            "Tobias Berg",
+        ],
     },
 ];
 
@@ -64,7 +104,11 @@ fn email_for(name: &str) -> String {
     format!("{ascii}@example.com")
 }
 
-async fn ensure_person(c: &mut sqlx::PgConnection, f: PersonFields<'_>, hash: &str) -> sqlx::Result<Uuid> {
+async fn ensure_person(
+    c: &mut sqlx::PgConnection,
+    f: PersonFields<'_>,
+    hash: &str,
+) -> sqlx::Result<Uuid> {
     match store::id_by_email(c, f.email).await? {
         Some(id) => Ok(id),
         None => store::insert_person(c, &f, Some(hash)).await,
@@ -78,7 +122,14 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
     let before = store::count_users(&mut tx).await?;
     let admin = ensure_person(
         &mut tx,
-        PersonFields { email: "admin@example.com", name: "Alex Morgan", role: "admin", manager_id: None, team_id: None, timezone: "Europe/London" },
+        PersonFields {
+            email: "admin@example.com",
+            name: "Alex Morgan",
+            role: "admin",
+            manager_id: None,
+            team_id: None,
+            timezone: "Europe/London",
+        },
         &hash,
     )
     .await?;
@@ -90,15 +141,33 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
         let (email, name) = team.manager;
         let manager = ensure_person(
             &mut tx,
-            PersonFields { email, name, role: "manager", manager_id: None, team_id: Some(team_id), timezone: team.timezone },
+            PersonFields {
+                email,
+                name,
+                role: "manager",
+                manager_id: None,
+                team_id: Some(team_id),
+                timezone: team.timezone,
+            },
             &hash,
         )
         .await?;
         for (i, person) in team.people.iter().enumerate() {
-            let email = if team.name == "Product" && i == 0 { "learner@example.com".to_owned() } else { email_for(person) };
+            let email = if team.name == "Product" && i == 0 {
+                "learner@example.com".to_owned()
+            } else {
+                email_for(person)
+            };
             ensure_person(
                 &mut tx,
-                PersonFields { email: &email, name: person, role: "learner", manager_id: Some(manager), team_id: Some(team_id), timezone: team.timezone },
+                PersonFields {
+                    email: &email,
+                    name: person,
+                    role: "learner",
+                    manager_id: Some(manager),
+                    team_id: Some(team_id),
+                    timezone: team.timezone,
+                },
                 &hash,
             )
             .await?;
@@ -107,7 +176,14 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
     let n = store::count_users(&mut tx).await?;
     if n > before {
         let details = serde_json::json!({ "people_added": n - before });
-        crate::admin::store::record(&mut tx, Some(admin), "demo.seed", "demo organisation", details).await?;
+        crate::admin::store::record(
+            &mut tx,
+            Some(admin),
+            "demo.seed",
+            "demo organisation",
+            details,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(n)

@@ -19,14 +19,24 @@ impl TaskHandler for PurgeExpired {
 
     async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
         let mut c = ctx.pg_pool().acquire().await.map_err(|e| e.to_string())?;
-        let p = auth::store::purge_expired(&mut c).await.map_err(|e| e.to_string())?;
-        tracing::info!(sessions = p.sessions, tokens = p.tokens, failures = p.failures, "purged expired records");
+        let p = auth::store::purge_expired(&mut c)
+            .await
+            .map_err(|e| e.to_string())?;
+        tracing::info!(
+            sessions = p.sessions,
+            tokens = p.tokens,
+            failures = p.failures,
+            "purged expired records"
+        );
         Ok::<(), String>(())
     }
 }
 
 /// Run the worker until `shutdown` completes, then let running jobs finish.
-pub async fn run(pool: PgPool, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+pub async fn run(
+    pool: PgPool,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
     let worker = WorkerOptions::default()
         .pg_pool(pool)
         .schema("graphile_worker")

@@ -19,18 +19,26 @@ pub struct Mailer {
 
 impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mailer").field("smtp", &self.smtp.is_some()).field("from", &self.from.to_string()).finish()
+        f.debug_struct("Mailer")
+            .field("smtp", &self.smtp.is_some())
+            .field("from", &self.from.to_string())
+            .finish()
     }
 }
 
 impl Mailer {
     /// The outbox only.
     pub fn outbox() -> Self {
-        Mailer { smtp: None, from: "Inflow <inflow@localhost>".parse().expect("valid mailbox") }
+        Mailer {
+            smtp: None,
+            from: "Inflow <inflow@localhost>".parse().expect("valid mailbox"),
+        }
     }
 
     pub fn new(smtp_url: Option<&str>, from: &str) -> anyhow::Result<Self> {
-        let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("INFLOW_MAIL_FROM is not a valid address: {e}"))?;
+        let from: Mailbox = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("INFLOW_MAIL_FROM is not a valid address: {e}"))?;
         let smtp = match smtp_url {
             Some(url) => Some(
                 AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
@@ -44,7 +52,13 @@ impl Mailer {
     }
 
     /// Send (or queue in the outbox) one plain-text message.
-    pub async fn send(&self, c: &mut PgConnection, to: &str, subject: &str, body: &str) -> anyhow::Result<()> {
+    pub async fn send(
+        &self,
+        c: &mut PgConnection,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> anyhow::Result<()> {
         let Some(smtp) = &self.smtp else {
             store::insert(c, to, subject, body, "outbox", None).await?;
             return Ok(());
@@ -58,7 +72,15 @@ impl Mailer {
             Ok(_) => store::insert(c, to, subject, "(sent by SMTP)", "sent", None).await?,
             Err(e) => {
                 tracing::warn!(error = %e, "SMTP delivery failed");
-                store::insert(c, to, subject, "(SMTP delivery failed)", "failed", Some(&e.to_string())).await?;
+                store::insert(
+                    c,
+                    to,
+                    subject,
+                    "(SMTP delivery failed)",
+                    "failed",
+                    Some(&e.to_string()),
+                )
+                .await?;
             }
         }
         Ok(())

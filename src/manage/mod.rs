@@ -24,7 +24,11 @@ struct TeamPage {
     reports: Vec<PersonRow>,
 }
 
-async fn team(State(state): State<AppState>, page: PageCtx, me: CurrentUser) -> AppResult<Html<String>> {
+async fn team(
+    State(state): State<AppState>,
+    page: PageCtx,
+    me: CurrentUser,
+) -> AppResult<Html<String>> {
     let reports = store::direct_reports(&mut *state.db.acquire().await?, me.id).await?;
     render(&TeamPage { page, reports })
 }

@@ -54,7 +54,10 @@ impl PersonInput {
         let manager_email = Some(normalize_email(&self.manager_email)).filter(|m| !m.is_empty());
         if let Some(m) = &manager_email {
             if !is_valid_email(m) {
-                e.add("manager_email", "Enter the manager's email address, or leave it empty.");
+                e.add(
+                    "manager_email",
+                    "Enter the manager's email address, or leave it empty.",
+                );
             } else if *m == email {
                 e.add("manager_email", "A person cannot be their own manager.");
             }
@@ -71,12 +74,22 @@ impl PersonInput {
         };
         let timezone = self.timezone.trim().to_owned();
         if !is_valid_timezone(&timezone) {
-            e.add("timezone", "Enter a time zone such as Europe/London or America/New_York.");
+            e.add(
+                "timezone",
+                "Enter a time zone such as Europe/London or America/New_York.",
+            );
         }
         if !e.is_empty() {
             return Err(e);
         }
-        Ok(ValidPerson { email, name, role: role.expect("checked"), manager_email, team_id, timezone })
+        Ok(ValidPerson {
+            email,
+            name,
+            role: role.expect("checked"),
+            manager_email,
+            team_id,
+            timezone,
+        })
     }
 }
 
@@ -86,7 +99,13 @@ mod tests {
 
     #[test]
     fn each_bad_field_gets_its_own_message() {
-        let input = PersonInput { email: "nope".into(), role: "boss".into(), timezone: "Nowhere".into(), team_id: "x".into(), ..Default::default() };
+        let input = PersonInput {
+            email: "nope".into(),
+            role: "boss".into(),
+            timezone: "Nowhere".into(),
+            team_id: "x".into(),
+            ..Default::default()
+        };
         let e = input.validate().err().expect("invalid");
         for f in ["email", "name", "role", "timezone", "team_id"] {
             assert!(e.has(f), "{f}");
@@ -103,8 +122,13 @@ mod tests {
             team_id: "".into(),
             timezone: "Europe/Madrid".into(),
         };
-        let p = input.validate().ok().expect("valid");
-        assert_eq!((p.email.as_str(), p.name.as_str(), p.role), ("ana@example.com", "Ana", Role::Manager));
+        let Ok(p) = input.validate() else {
+            panic!("valid")
+        };
+        assert_eq!(
+            (p.email.as_str(), p.name.as_str(), p.role),
+            ("ana@example.com", "Ana", Role::Manager)
+        );
         assert!(p.manager_email.is_none() && p.team_id.is_none());
     }
 }

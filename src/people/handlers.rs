@@ -26,17 +26,30 @@ pub struct ListQuery {
     page: Option<i64>,
 }
 
-pub async fn list(State(state): State<AppState>, page: PageCtx, Query(q): Query<ListQuery>) -> AppResult<Html<String>> {
+pub async fn list(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
     let search: String = q.q.chars().take(200).collect();
     let pager = Pagination::new(q.page, 25, store::count_people(&mut c, &search).await?);
     let people = store::list_people(&mut c, &search, pager.per_page, pager.offset()).await?;
-    render(&PeoplePage { page, q: search, people, pager })
+    render(&PeoplePage {
+        page,
+        q: search,
+        people,
+        pager,
+    })
 }
 
 pub async fn new_form(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
     let teams = store::teams(&mut *state.db.acquire().await?).await?;
-    let input = PersonInput { role: "learner".into(), timezone: "UTC".into(), ..Default::default() };
+    let input = PersonInput {
+        role: "learner".into(),
+        timezone: "UTC".into(),
+        ..Default::default()
+    };
     render(&PersonFormPage {
         page,
         heading: "Add a person".into(),
@@ -49,7 +62,11 @@ pub async fn new_form(State(state): State<AppState>, page: PageCtx) -> AppResult
 }
 
 /// Checks that need the database: the email is free, the manager exists, no loop.
-async fn resolve(c: &mut PgConnection, v: &ValidPerson, me: Option<Uuid>) -> AppResult<Result<Option<Uuid>, FormErrors>> {
+async fn resolve(
+    c: &mut PgConnection,
+    v: &ValidPerson,
+    me: Option<Uuid>,
+) -> AppResult<Result<Option<Uuid>, FormErrors>> {
     let mut e = FormErrors::new();
     if let Some(other) = store::id_by_email(c, &v.email).await?
         && Some(other) != me
@@ -64,7 +81,10 @@ async fn resolve(c: &mut PgConnection, v: &ValidPerson, me: Option<Uuid>) -> App
                 if let Some(me) = me
                     && store::is_in_chain_above(c, mid, me).await?
                 {
-                    e.add("manager_email", "That would make a loop: this person is already above that manager.");
+                    e.add(
+                        "manager_email",
+                        "That would make a loop: this person is already above that manager.",
+                    );
                 }
                 manager_id = Some(mid);
             }
@@ -73,54 +93,128 @@ async fn resolve(c: &mut PgConnection, v: &ValidPerson, me: Option<Uuid>) -> App
     Ok(if e.is_empty() { Ok(manager_id) } else { Err(e) })
 }
 
-async fn form_again(state: &AppState, page: PageCtx, heading: &str, action: String, input: PersonInput, errors: FormErrors, person: Option<store::PersonRow>) -> AppResult<Response> {
+async fn form_again(
+    state: &AppState,
+    page: PageCtx,
+    heading: &str,
+    action: String,
+    input: PersonInput,
+    errors: FormErrors,
+    person: Option<store::PersonRow>,
+) -> AppResult<Response> {
     let teams = store::teams(&mut *state.db.acquire().await?).await?;
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
-        &PersonFormPage { page, heading: heading.into(), action, input, errors, teams, person },
+        &PersonFormPage {
+            page,
+            heading: heading.into(),
+            action,
+            input,
+            errors,
+            teams,
+            person,
+        },
     )
 }
 
-pub async fn create(State(state): State<AppState>, page: PageCtx, admin: CurrentUser, Form(input): Form<PersonInput>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    page: PageCtx,
+    admin: CurrentUser,
+    Form(input): Form<PersonInput>,
+) -> AppResult<Response> {
     let v = match input.validate() {
         Ok(v) => v,
-        Err(errors) => return form_again(&state, page, "Add a person", "/admin/people".into(), input, errors, None).await,
+        Err(errors) => {
+            return form_again(
+                &state,
+                page,
+                "Add a person",
+                "/admin/people".into(),
+                input,
+                errors,
+                None,
+            )
+            .await;
+        }
     };
     let mut tx = state.db.begin().await?;
     let manager_id = match resolve(&mut tx, &v, None).await? {
         Ok(m) => m,
         Err(errors) => {
             drop(tx);
-            return form_again(&state, page, "Add a person", "/admin/people".into(), input, errors, None).await;
+            return form_again(
+                &state,
+                page,
+                "Add a person",
+                "/admin/people".into(),
+                input,
+                errors,
+                None,
+            )
+            .await;
         }
     };
-    let fields = PersonFields { email: &v.email, name: &v.name, role: v.role.as_str(), manager_id, team_id: v.team_id, timezone: &v.timezone };
+    let fields = PersonFields {
+        email: &v.email,
+        name: &v.name,
+        role: v.role.as_str(),
+        manager_id,
+        team_id: v.team_id,
+        timezone: &v.timezone,
+    };
     let id = store::insert_person(&mut tx, &fields, None).await?;
     send_invite(&state, &mut tx, id, &v.name, &v.email).await?;
-    audit(&mut tx, Some(admin.id), "person.create", &v.email, json!({ "name": v.name, "role": v.role.as_str() })).await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "person.create",
+        &v.email,
+        json!({ "name": v.name, "role": v.role.as_str() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
         &format!("/admin/people/{id}"),
-        &format!("{} was added and invited by email. The invitation link works once, within 7 days.", v.name),
+        &format!(
+            "{} was added and invited by email. The invitation link works once, within 7 days.",
+            v.name
+        ),
     ))
 }
 
-async fn send_invite(state: &AppState, c: &mut PgConnection, id: Uuid, name: &str, email: &str) -> AppResult<()> {
+async fn send_invite(
+    state: &AppState,
+    c: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+    email: &str,
+) -> AppResult<()> {
     let link = auth::issue_link(c, &state.settings.public_url, id, "invite", Utc::now()).await?;
     let body = format!(
         "Hello {name},\n\nYou have been invited to Inflow, where you learn a few minutes a day.\n\
          Choose your password here — the link works once, within 7 days:\n\n{link}\n"
     );
-    state.mailer.send(c, email, "You are invited to Inflow", &body).await?;
+    state
+        .mailer
+        .send(c, email, "You are invited to Inflow", &body)
+        .await?;
     Ok(())
 }
 
-pub async fn edit_form(State(state): State<AppState>, page: PageCtx, Path(id): Path<Uuid>) -> AppResult<Html<String>> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<Uuid>,
+) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
     let p = store::person(&mut c, id).await?;
     let teams = store::teams(&mut c).await?;
     let team_id = match &p.team {
-        Some(t) => store::team_id_by_name(&mut c, t).await?.map(|id| id.to_string()).unwrap_or_default(),
+        Some(t) => store::team_id_by_name(&mut c, t)
+            .await?
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
         None => String::new(),
     };
     let input = PersonInput {
@@ -131,10 +225,24 @@ pub async fn edit_form(State(state): State<AppState>, page: PageCtx, Path(id): P
         team_id,
         timezone: p.timezone.clone(),
     };
-    render(&PersonFormPage { page, heading: format!("Edit {}", p.name), action: format!("/admin/people/{id}"), input, errors: FormErrors::new(), teams, person: Some(p) })
+    render(&PersonFormPage {
+        page,
+        heading: format!("Edit {}", p.name),
+        action: format!("/admin/people/{id}"),
+        input,
+        errors: FormErrors::new(),
+        teams,
+        person: Some(p),
+    })
 }
 
-pub async fn update(State(state): State<AppState>, page: PageCtx, admin: CurrentUser, Path(id): Path<Uuid>, Form(input): Form<PersonInput>) -> AppResult<Response> {
+pub async fn update(
+    State(state): State<AppState>,
+    page: PageCtx,
+    admin: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(input): Form<PersonInput>,
+) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let before = store::person(&mut tx, id).await?;
     let heading = format!("Edit {}", before.name);
@@ -153,7 +261,14 @@ pub async fn update(State(state): State<AppState>, page: PageCtx, admin: Current
             return form_again(&state, page, &heading, action, input, errors, Some(before)).await;
         }
     };
-    let fields = PersonFields { email: &v.email, name: &v.name, role: v.role.as_str(), manager_id, team_id: v.team_id, timezone: &v.timezone };
+    let fields = PersonFields {
+        email: &v.email,
+        name: &v.name,
+        role: v.role.as_str(),
+        manager_id,
+        team_id: v.team_id,
+        timezone: &v.timezone,
+    };
     store::update_person(&mut tx, id, &fields).await?;
     audit(&mut tx, Some(admin.id), "person.update", &v.email, json!({
         "name": v.name, "role": v.role.as_str(), "manager": v.manager_email, "timezone": v.timezone,
@@ -161,43 +276,83 @@ pub async fn update(State(state): State<AppState>, page: PageCtx, admin: Current
     }))
     .await?;
     tx.commit().await?;
-    Ok(redirect_with_flash(&action, &format!("Saved the changes to {}.", v.name)))
+    Ok(redirect_with_flash(
+        &action,
+        &format!("Saved the changes to {}.", v.name),
+    ))
 }
 
-async fn set_active(state: AppState, admin: CurrentUser, id: Uuid, active: bool) -> AppResult<Response> {
+async fn set_active(
+    state: AppState,
+    admin: CurrentUser,
+    id: Uuid,
+    active: bool,
+) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let p = store::person(&mut tx, id).await?;
     if !active && id == admin.id {
-        return Ok(redirect_with_flash(&format!("/admin/people/{id}"), "You cannot deactivate your own account."));
+        return Ok(redirect_with_flash(
+            &format!("/admin/people/{id}"),
+            "You cannot deactivate your own account.",
+        ));
     }
     store::set_active(&mut tx, id, active).await?;
     if !active {
         auth::store::delete_user_sessions(&mut tx, id).await?;
     }
-    let action = if active { "person.reactivate" } else { "person.deactivate" };
+    let action = if active {
+        "person.reactivate"
+    } else {
+        "person.deactivate"
+    };
     audit(&mut tx, Some(admin.id), action, &p.email, json!({})).await?;
     tx.commit().await?;
     let msg = if active {
         format!("{} can sign in again.", p.name)
     } else {
-        format!("{} is deactivated: they cannot sign in, and their data is kept.", p.name)
+        format!(
+            "{} is deactivated: they cannot sign in, and their data is kept.",
+            p.name
+        )
     };
     Ok(redirect_with_flash(&format!("/admin/people/{id}"), &msg))
 }
 
-pub async fn deactivate(State(state): State<AppState>, admin: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn deactivate(
+    State(state): State<AppState>,
+    admin: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
     set_active(state, admin, id, false).await
 }
 
-pub async fn reactivate(State(state): State<AppState>, admin: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn reactivate(
+    State(state): State<AppState>,
+    admin: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
     set_active(state, admin, id, true).await
 }
 
-pub async fn reinvite(State(state): State<AppState>, admin: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn reinvite(
+    State(state): State<AppState>,
+    admin: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let p = store::person(&mut tx, id).await?;
     send_invite(&state, &mut tx, id, &p.name, &p.email).await?;
-    audit(&mut tx, Some(admin.id), "person.invite", &p.email, json!({})).await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "person.invite",
+        &p.email,
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/admin/people/{id}"), &format!("A new invitation is on its way to {}.", p.email)))
+    Ok(redirect_with_flash(
+        &format!("/admin/people/{id}"),
+        &format!("A new invitation is on its way to {}.", p.email),
+    ))
 }

@@ -18,19 +18,33 @@ use crate::web::{FormErrors, PageCtx, redirect_with_flash, render, render_status
 pub const MAX_IMPORT_BYTES: usize = 2 * 1024 * 1024;
 
 pub async fn form(page: PageCtx) -> AppResult<Html<String>> {
-    render(&ImportPage { page, csv: String::new(), plan: None, errors: FormErrors::new() })
+    render(&ImportPage {
+        page,
+        csv: String::new(),
+        plan: None,
+        errors: FormErrors::new(),
+    })
 }
 
 /// The CSV text (an uploaded file wins over the text box) and which button was pressed.
 async fn read_form(mut mp: Multipart) -> Result<(String, bool), String> {
     let (mut file, mut text, mut run) = (String::new(), String::new(), false);
-    while let Some(field) = mp.next_field().await.map_err(|e| format!("The upload could not be read: {e}"))? {
+    while let Some(field) = mp
+        .next_field()
+        .await
+        .map_err(|e| format!("The upload could not be read: {e}"))?
+    {
         let name = field.name().unwrap_or("").to_owned();
-        let bytes = field.bytes().await.map_err(|e| format!("The upload could not be read: {e}"))?;
+        let bytes = field
+            .bytes()
+            .await
+            .map_err(|e| format!("The upload could not be read: {e}"))?;
         if bytes.len() > MAX_IMPORT_BYTES {
             return Err("The file is larger than 2 MB; split it into smaller files.".into());
         }
-        let value = String::from_utf8(bytes.to_vec()).map_err(|_| "The file is not UTF-8 text. Save it as CSV UTF-8 and try again.".to_owned())?;
+        let value = String::from_utf8(bytes.to_vec()).map_err(|_| {
+            "The file is not UTF-8 text. Save it as CSV UTF-8 and try again.".to_owned()
+        })?;
         match name.as_str() {
             "file" => file = value,
             "csv" => text = value,
@@ -42,26 +56,59 @@ async fn read_form(mut mp: Multipart) -> Result<(String, bool), String> {
     Ok((csv.trim_start_matches('\u{feff}').to_owned(), run))
 }
 
-pub async fn submit(State(state): State<AppState>, page: PageCtx, admin: CurrentUser, mp: Multipart) -> AppResult<Response> {
+pub async fn submit(
+    State(state): State<AppState>,
+    page: PageCtx,
+    admin: CurrentUser,
+    mp: Multipart,
+) -> AppResult<Response> {
     let (csv, run) = match read_form(mp).await {
         Ok(x) => x,
         Err(m) => {
             let mut errors = FormErrors::new();
             errors.add("csv", m);
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &ImportPage { page, csv: String::new(), plan: None, errors });
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ImportPage {
+                    page,
+                    csv: String::new(),
+                    plan: None,
+                    errors,
+                },
+            );
         }
     };
     if csv.trim().is_empty() {
         let mut errors = FormErrors::new();
         errors.add("csv", "Choose a CSV file or paste its contents.");
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &ImportPage { page, csv, plan: None, errors });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ImportPage {
+                page,
+                csv,
+                plan: None,
+                errors,
+            },
+        );
     }
     let mut tx = state.db.begin().await?;
     let plan = plan_import(&csv, &store::import_snapshot(&mut tx).await?);
     if !run || !plan.is_ok() {
         drop(tx);
-        let status = if plan.problems.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-        return render_status(status, &ImportPage { page, csv, plan: Some(plan), errors: FormErrors::new() });
+        let status = if plan.problems.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        return render_status(
+            status,
+            &ImportPage {
+                page,
+                csv,
+                plan: Some(plan),
+                errors: FormErrors::new(),
+            },
+        );
     }
     for t in &plan.new_teams {
         store::insert_team(&mut tx, t).await?;
@@ -78,14 +125,23 @@ pub async fn submit(State(state): State<AppState>, page: PageCtx, admin: Current
     for r in &plan.rows {
         store::link_manager(&mut tx, &r.email, r.manager_email.as_deref()).await?;
     }
-    audit(&mut tx, Some(admin.id), "people.import", &format!("{} rows", plan.rows.len()), json!({
-        "created": created, "updated": updated, "new_teams": plan.new_teams,
-    }))
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "people.import",
+        &format!("{} rows", plan.rows.len()),
+        json!({
+            "created": created, "updated": updated, "new_teams": plan.new_teams,
+        }),
+    )
     .await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
         "/admin/people",
-        &format!("Imported: {created} created, {updated} updated, {} new teams. New people can be invited from their page.", plan.new_teams.len()),
+        &format!(
+            "Imported: {created} created, {updated} updated, {} new teams. New people can be invited from their page.",
+            plan.new_teams.len()
+        ),
     ))
 }
 
@@ -94,7 +150,16 @@ pub async fn export(State(state): State<AppState>, admin: CurrentUser) -> AppRes
     let people = store::all_people(&mut c).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| AppError::Internal(e.into());
-    w.write_record(["email", "name", "role", "manager_email", "team", "timezone", "active"]).map_err(io)?;
+    w.write_record([
+        "email",
+        "name",
+        "role",
+        "manager_email",
+        "team",
+        "timezone",
+        "active",
+    ])
+    .map_err(io)?;
     for p in &people {
         w.write_record([
             p.email.as_str(),
@@ -107,12 +172,24 @@ pub async fn export(State(state): State<AppState>, admin: CurrentUser) -> AppRes
         ])
         .map_err(io)?;
     }
-    let body = w.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    audit(&mut c, Some(admin.id), "people.export", &format!("{} people", people.len()), json!({})).await?;
+    let body = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    audit(
+        &mut c,
+        Some(admin.id),
+        "people.export",
+        &format!("{} people", people.len()),
+        json!({}),
+    )
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"inflow-people.csv\""),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"inflow-people.csv\"",
+            ),
         ],
         body,
     )

@@ -23,9 +23,16 @@ pub fn admin_router() -> Router<AppState> {
         .route("/admin/people/export.csv", get(import::export))
         .route(
             "/admin/people/import",
-            get(import::form).post(import::submit).layer(DefaultBodyLimit::max(import::MAX_IMPORT_BYTES * 2 + 64 * 1024)),
+            get(import::form)
+                .post(import::submit)
+                .layer(DefaultBodyLimit::max(
+                    import::MAX_IMPORT_BYTES * 2 + 64 * 1024,
+                )),
         )
-        .route("/admin/people/{id}", get(handlers::edit_form).post(handlers::update))
+        .route(
+            "/admin/people/{id}",
+            get(handlers::edit_form).post(handlers::update),
+        )
         .route("/admin/people/{id}/deactivate", post(handlers::deactivate))
         .route("/admin/people/{id}/reactivate", post(handlers::reactivate))
         .route("/admin/people/{id}/invite", post(handlers::reinvite))

@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 use crate::auth::Role;
 use crate::auth::model::{is_valid_email, is_valid_timezone, normalize_email};
 
-pub const IMPORT_COLUMNS: [&str; 6] = ["email", "name", "role", "manager_email", "team", "timezone"];
+pub const IMPORT_COLUMNS: [&str; 6] =
+    ["email", "name", "role", "manager_email", "team", "timezone"];
 pub const MAX_IMPORT_ROWS: usize = 5000;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -54,7 +55,10 @@ pub struct Existing {
 }
 
 /// Would `start`'s manager chain in `managers` loop back to `start`? Returns the loop.
-pub fn manager_cycle(start: &str, managers: &HashMap<String, Option<String>>) -> Option<Vec<String>> {
+pub fn manager_cycle(
+    start: &str,
+    managers: &HashMap<String, Option<String>>,
+) -> Option<Vec<String>> {
     let mut path = vec![start.to_owned()];
     let mut seen = HashSet::from([start.to_owned()]);
     let mut cur = start;
@@ -75,23 +79,42 @@ pub fn manager_cycle(start: &str, managers: &HashMap<String, Option<String>>) ->
 /// says what would be created and updated, and every problem by line.
 pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
     let mut plan = ImportPlan::default();
-    let mut rdr = csv::ReaderBuilder::new().trim(csv::Trim::All).flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = match rdr.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_lowercase()).collect(),
         Err(e) => {
-            plan.problems.push(Problem { line: 1, message: format!("The file could not be read as CSV: {e}") });
+            plan.problems.push(Problem {
+                line: 1,
+                message: format!("The file could not be read as CSV: {e}"),
+            });
             return plan;
         }
     };
-    let missing: Vec<&str> = IMPORT_COLUMNS.iter().copied().filter(|c| !headers.iter().any(|h| h == c)).collect();
+    let missing: Vec<&str> = IMPORT_COLUMNS
+        .iter()
+        .copied()
+        .filter(|c| !headers.iter().any(|h| h == c))
+        .collect();
     if !missing.is_empty() {
         plan.problems.push(Problem {
             line: 1,
-            message: format!("The header line must name the columns {}; missing: {}.", IMPORT_COLUMNS.join(","), missing.join(", ")),
+            message: format!(
+                "The header line must name the columns {}; missing: {}.",
+                IMPORT_COLUMNS.join(","),
+                missing.join(", ")
+            ),
         });
         return plan;
     }
-    let col = |name: &str| headers.iter().position(|h| h == name).expect("checked above");
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h == name)
+            .expect("checked above")
+    };
     let idx: Vec<usize> = IMPORT_COLUMNS.iter().map(|c| col(c)).collect();
     let mut seen_emails: HashMap<String, u64> = HashMap::new();
     let mut new_teams: Vec<String> = Vec::new();
@@ -100,7 +123,10 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                plan.problems.push(Problem { line, message: format!("This line is not valid CSV: {e}") });
+                plan.problems.push(Problem {
+                    line,
+                    message: format!("This line is not valid CSV: {e}"),
+                });
                 continue;
             }
         };
@@ -109,7 +135,10 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
             continue;
         }
         if plan.rows.len() + plan.problems.len() >= MAX_IMPORT_ROWS {
-            plan.problems.push(Problem { line, message: format!("A file may hold at most {MAX_IMPORT_ROWS} people; split it.") });
+            plan.problems.push(Problem {
+                line,
+                message: format!("A file may hold at most {MAX_IMPORT_ROWS} people; split it."),
+            });
             break;
         }
         let get = |i: usize| record.get(idx[i]).unwrap_or("").to_owned();
@@ -127,9 +156,15 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
             problems.push("the name is longer than 200 characters".to_owned());
         }
         let role_text = get(2);
-        let role = if role_text.is_empty() { Some(Role::Learner) } else { Role::parse(&role_text) };
+        let role = if role_text.is_empty() {
+            Some(Role::Learner)
+        } else {
+            Role::parse(&role_text)
+        };
         if role.is_none() {
-            problems.push(format!("unknown role \"{role_text}\" (use learner, manager or admin)"));
+            problems.push(format!(
+                "unknown role \"{role_text}\" (use learner, manager or admin)"
+            ));
         }
         let manager_email = Some(normalize_email(&get(3))).filter(|m| !m.is_empty());
         if let Some(m) = &manager_email
@@ -144,15 +179,24 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
             problems.push("the team name is longer than 120 characters".to_owned());
         }
         let tz_text = get(5);
-        let timezone = if tz_text.is_empty() { "UTC".to_owned() } else { tz_text.clone() };
+        let timezone = if tz_text.is_empty() {
+            "UTC".to_owned()
+        } else {
+            tz_text.clone()
+        };
         if !is_valid_timezone(&timezone) {
-            problems.push(format!("\"{tz_text}\" is not a time zone (use IANA names like Europe/London)"));
+            problems.push(format!(
+                "\"{tz_text}\" is not a time zone (use IANA names like Europe/London)"
+            ));
         }
         if is_valid_email(&email) {
             seen_emails.entry(email.clone()).or_insert(line);
         }
         if !problems.is_empty() {
-            plan.problems.push(Problem { line, message: problems.join("; ") });
+            plan.problems.push(Problem {
+                line,
+                message: problems.join("; "),
+            });
             continue;
         }
         if let Some(t) = &team
@@ -182,9 +226,15 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
         if let Some(m) = &r.manager_email
             && !managers.contains_key(m)
         {
-            bad.push(Problem { line: r.line, message: format!("unknown manager {m}: not in this file or in Inflow") });
+            bad.push(Problem {
+                line: r.line,
+                message: format!("unknown manager {m}: not in this file or in Inflow"),
+            });
         } else if let Some(cycle) = manager_cycle(&r.email, &managers) {
-            bad.push(Problem { line: r.line, message: format!("manager cycle: {}", cycle.join(" → ")) });
+            bad.push(Problem {
+                line: r.line,
+                message: format!("manager cycle: {}", cycle.join(" → ")),
+            });
         }
     }
     plan.problems.extend(bad);
@@ -208,8 +258,10 @@ mod tests {
 
     #[test]
     fn a_valid_file_plans_creates_updates_and_new_teams() {
-        let csv = format!("{HEAD}ana@example.com,Ana,learner,boss@example.com,Product,Europe/Madrid\n\
-            BOSS@example.com,The Boss,manager,,Sales,\nbo@example.com,Bo,,ana@example.com,,America/New_York\n");
+        let csv = format!(
+            "{HEAD}ana@example.com,Ana,learner,boss@example.com,Product,Europe/Madrid\n\
+            BOSS@example.com,The Boss,manager,,Sales,\nbo@example.com,Bo,,ana@example.com,,America/New_York\n"
+        );
         let plan = plan_import(&csv, &existing());
         assert!(plan.problems.is_empty(), "{:?}", plan.problems);
         assert_eq!((plan.creates(), plan.updates()), (2, 1));
@@ -220,12 +272,14 @@ mod tests {
 
     #[test]
     fn every_problem_is_reported_by_line() {
-        let csv = format!("{HEAD}not-an-email,Ana,learner,,,UTC\n\
+        let csv = format!(
+            "{HEAD}not-an-email,Ana,learner,,,UTC\n\
             b@example.com,B,wizard,,,UTC\n\
             c@example.com,C,learner,nobody@example.com,,UTC\n\
             d@example.com,D,learner,,,Mars/Base\n\
             b@example.com,B2,learner,,,UTC\n\
-            e@example.com,,learner,,,UTC\n");
+            e@example.com,,learner,,,UTC\n"
+        );
         let plan = plan_import(&csv, &existing());
         let lines: Vec<u64> = plan.problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 5, 6, 7]);
@@ -233,7 +287,11 @@ mod tests {
         assert!(plan.problems[1].message.contains("unknown role"));
         assert!(plan.problems[2].message.contains("unknown manager"));
         assert!(plan.problems[3].message.contains("time zone"));
-        assert!(plan.problems[4].message.contains("appears twice (first on line 3)"));
+        assert!(
+            plan.problems[4]
+                .message
+                .contains("appears twice (first on line 3)")
+        );
         assert!(plan.problems[5].message.contains("name is empty"));
         assert!(!plan.is_ok());
     }
@@ -242,18 +300,31 @@ mod tests {
     fn manager_cycles_are_found_across_file_and_directory() {
         let mut ex = existing();
         ex.managers.insert("boss@example.com".into(), None);
-        let csv = format!("{HEAD}a@example.com,A,,b@example.com,,\nb@example.com,B,,a@example.com,,\n\
-            boss@example.com,Boss,,a@example.com,,\n");
+        let csv = format!(
+            "{HEAD}a@example.com,A,,b@example.com,,\nb@example.com,B,,a@example.com,,\n\
+            boss@example.com,Boss,,a@example.com,,\n"
+        );
         let plan = plan_import(&csv, &ex);
         assert_eq!(plan.problems.len(), 2, "{:?}", plan.problems);
-        assert!(plan.problems.iter().all(|p| p.message.starts_with("manager cycle")));
-        assert_eq!(plan.problems[0].message, "manager cycle: a@example.com → b@example.com → a@example.com");
+        assert!(
+            plan.problems
+                .iter()
+                .all(|p| p.message.starts_with("manager cycle"))
+        );
+        assert_eq!(
+            plan.problems[0].message,
+            "manager cycle: a@example.com → b@example.com → a@example.com"
+        );
     }
 
     #[test]
     fn a_missing_column_is_one_clear_problem() {
         let plan = plan_import("email,name\nx@example.com,X\n", &existing());
         assert_eq!(plan.problems.len(), 1);
-        assert!(plan.problems[0].message.contains("missing: role, manager_email, team, timezone"));
+        assert!(
+            plan.problems[0]
+                .message
+                .contains("missing: role, manager_email, team, timezone")
+        );
     }
 }

@@ -19,7 +19,14 @@ pub struct PersonRow {
 }
 
 fn like(q: &str) -> String {
-    format!("%{}%", q.trim().to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+    format!(
+        "%{}%",
+        q.trim()
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
 }
 
 pub async fn count_people(c: &mut PgConnection, q: &str) -> sqlx::Result<i64> {
@@ -32,7 +39,12 @@ pub async fn count_people(c: &mut PgConnection, q: &str) -> sqlx::Result<i64> {
     .await
 }
 
-pub async fn list_people(c: &mut PgConnection, q: &str, limit: i64, offset: i64) -> sqlx::Result<Vec<PersonRow>> {
+pub async fn list_people(
+    c: &mut PgConnection,
+    q: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<PersonRow>> {
     sqlx::query_as!(
         PersonRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
@@ -69,7 +81,9 @@ pub async fn person(c: &mut PgConnection, id: Uuid) -> sqlx::Result<PersonRow> {
 }
 
 pub async fn id_by_email(c: &mut PgConnection, email: &str) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar!("SELECT id FROM users WHERE email = $1", email).fetch_optional(c).await
+    sqlx::query_scalar!("SELECT id FROM users WHERE email = $1", email)
+        .fetch_optional(c)
+        .await
 }
 
 /// The values an admin sets on a person.
@@ -82,7 +96,11 @@ pub struct PersonFields<'a> {
     pub timezone: &'a str,
 }
 
-pub async fn insert_person(c: &mut PgConnection, f: &PersonFields<'_>, password_hash: Option<&str>) -> sqlx::Result<Uuid> {
+pub async fn insert_person(
+    c: &mut PgConnection,
+    f: &PersonFields<'_>,
+    password_hash: Option<&str>,
+) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
     sqlx::query!(
         "INSERT INTO users (id, email, name, role, manager_id, team_id, timezone, password_hash)
@@ -101,7 +119,11 @@ pub async fn insert_person(c: &mut PgConnection, f: &PersonFields<'_>, password_
     Ok(id)
 }
 
-pub async fn update_person(c: &mut PgConnection, id: Uuid, f: &PersonFields<'_>) -> sqlx::Result<()> {
+pub async fn update_person(
+    c: &mut PgConnection,
+    id: Uuid,
+    f: &PersonFields<'_>,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE users SET email = $2, name = $3, role = $4, manager_id = $5, team_id = $6, timezone = $7,
                 updated_at = now() WHERE id = $1",
@@ -119,21 +141,39 @@ pub async fn update_person(c: &mut PgConnection, id: Uuid, f: &PersonFields<'_>)
 }
 
 pub async fn set_active(c: &mut PgConnection, id: Uuid, active: bool) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE users SET active = $2, updated_at = now() WHERE id = $1", id, active)
-        .execute(c)
-        .await?;
+    sqlx::query!(
+        "UPDATE users SET active = $2, updated_at = now() WHERE id = $1",
+        id,
+        active
+    )
+    .execute(c)
+    .await?;
     Ok(())
 }
 
-pub async fn update_profile(c: &mut PgConnection, id: Uuid, name: &str, timezone: &str) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE users SET name = $2, timezone = $3, updated_at = now() WHERE id = $1", id, name, timezone)
-        .execute(c)
-        .await?;
+pub async fn update_profile(
+    c: &mut PgConnection,
+    id: Uuid,
+    name: &str,
+    timezone: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE users SET name = $2, timezone = $3, updated_at = now() WHERE id = $1",
+        id,
+        name,
+        timezone
+    )
+    .execute(c)
+    .await?;
     Ok(())
 }
 
 /// Is `person` somewhere above `manager` in the reporting line (so the link would loop)?
-pub async fn is_in_chain_above(c: &mut PgConnection, manager: Uuid, person: Uuid) -> sqlx::Result<bool> {
+pub async fn is_in_chain_above(
+    c: &mut PgConnection,
+    manager: Uuid,
+    person: Uuid,
+) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
         r#"WITH RECURSIVE chain(id, depth) AS (
                SELECT $1::uuid, 0
@@ -177,19 +217,30 @@ pub async fn team(c: &mut PgConnection, id: Uuid) -> sqlx::Result<TeamRow> {
 }
 
 pub async fn team_id_by_name(c: &mut PgConnection, name: &str) -> sqlx::Result<Option<Uuid>> {
-    sqlx::query_scalar!("SELECT id FROM teams WHERE lower(name) = lower($1)", name.trim())
-        .fetch_optional(c)
-        .await
+    sqlx::query_scalar!(
+        "SELECT id FROM teams WHERE lower(name) = lower($1)",
+        name.trim()
+    )
+    .fetch_optional(c)
+    .await
 }
 
 pub async fn insert_team(c: &mut PgConnection, name: &str) -> sqlx::Result<Uuid> {
     let id = Uuid::now_v7();
-    sqlx::query!("INSERT INTO teams (id, name) VALUES ($1, $2)", id, name.trim()).execute(c).await?;
+    sqlx::query!(
+        "INSERT INTO teams (id, name) VALUES ($1, $2)",
+        id,
+        name.trim()
+    )
+    .execute(c)
+    .await?;
     Ok(id)
 }
 
 pub async fn rename_team(c: &mut PgConnection, id: Uuid, name: &str) -> sqlx::Result<()> {
-    sqlx::query!("UPDATE teams SET name = $2 WHERE id = $1", id, name.trim()).execute(c).await?;
+    sqlx::query!("UPDATE teams SET name = $2 WHERE id = $1", id, name.trim())
+        .execute(c)
+        .await?;
     Ok(())
 }
 
@@ -208,7 +259,10 @@ pub async fn team_members(c: &mut PgConnection, team_id: Uuid) -> sqlx::Result<V
 }
 
 /// A manager's direct reports (never anyone else's).
-pub async fn direct_reports(c: &mut PgConnection, manager_id: Uuid) -> sqlx::Result<Vec<PersonRow>> {
+pub async fn direct_reports(
+    c: &mut PgConnection,
+    manager_id: Uuid,
+) -> sqlx::Result<Vec<PersonRow>> {
     sqlx::query_as!(
         PersonRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
@@ -229,15 +283,24 @@ pub async fn import_snapshot(c: &mut PgConnection) -> sqlx::Result<Existing> {
     )
     .fetch_all(&mut *c)
     .await?;
-    let teams = sqlx::query_scalar!("SELECT lower(name) AS \"name!\" FROM teams").fetch_all(&mut *c).await?;
+    let teams = sqlx::query_scalar!("SELECT lower(name) AS \"name!\" FROM teams")
+        .fetch_all(&mut *c)
+        .await?;
     Ok(Existing {
-        managers: people.into_iter().map(|p| (p.email, p.manager_email)).collect(),
+        managers: people
+            .into_iter()
+            .map(|p| (p.email, p.manager_email))
+            .collect(),
         teams: teams.into_iter().collect(),
     })
 }
 
 /// Write one planned row (people first, managers linked afterwards by [`link_manager`]).
-pub async fn upsert_import_row(c: &mut PgConnection, r: &ImportRow, team_id: Option<Uuid>) -> sqlx::Result<(Uuid, bool)> {
+pub async fn upsert_import_row(
+    c: &mut PgConnection,
+    r: &ImportRow,
+    team_id: Option<Uuid>,
+) -> sqlx::Result<(Uuid, bool)> {
     let row = sqlx::query!(
         r#"INSERT INTO users (id, email, name, role, team_id, timezone) VALUES ($1, $2, $3, $4, $5, $6)
            ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
@@ -255,7 +318,11 @@ pub async fn upsert_import_row(c: &mut PgConnection, r: &ImportRow, team_id: Opt
     Ok((row.id, row.created))
 }
 
-pub async fn link_manager(c: &mut PgConnection, email: &str, manager_email: Option<&str>) -> sqlx::Result<()> {
+pub async fn link_manager(
+    c: &mut PgConnection,
+    email: &str,
+    manager_email: Option<&str>,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "UPDATE users SET manager_id = (SELECT id FROM users WHERE email = $2) WHERE email = $1",
         email,
@@ -267,5 +334,7 @@ pub async fn link_manager(c: &mut PgConnection, email: &str, manager_email: Opti
 }
 
 pub async fn count_users(c: &mut PgConnection) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#).fetch_one(c).await
+    sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#)
+        .fetch_one(c)
+        .await
 }

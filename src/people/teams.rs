@@ -39,39 +39,102 @@ async fn check_name(c: &mut PgConnection, name: &str, me: Option<Uuid>) -> AppRe
 
 pub async fn list(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
     let teams = store::teams(&mut *state.db.acquire().await?).await?;
-    render(&TeamsPage { page, teams, name: String::new(), errors: FormErrors::new() })
+    render(&TeamsPage {
+        page,
+        teams,
+        name: String::new(),
+        errors: FormErrors::new(),
+    })
 }
 
-pub async fn create(State(state): State<AppState>, page: PageCtx, admin: CurrentUser, Form(f): Form<TeamForm>) -> AppResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    page: PageCtx,
+    admin: CurrentUser,
+    Form(f): Form<TeamForm>,
+) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let errors = check_name(&mut tx, &f.name, None).await?;
     if !errors.is_empty() {
         let teams = store::teams(&mut tx).await?;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &TeamsPage { page, teams, name: f.name, errors });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &TeamsPage {
+                page,
+                teams,
+                name: f.name,
+                errors,
+            },
+        );
     }
     let id = store::insert_team(&mut tx, &f.name).await?;
-    audit(&mut tx, Some(admin.id), "team.create", f.name.trim(), json!({})).await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "team.create",
+        f.name.trim(),
+        json!({}),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/admin/teams/{id}"), &format!("Team {} created.", f.name.trim())))
+    Ok(redirect_with_flash(
+        &format!("/admin/teams/{id}"),
+        &format!("Team {} created.", f.name.trim()),
+    ))
 }
 
-pub async fn show(State(state): State<AppState>, page: PageCtx, Path(id): Path<Uuid>) -> AppResult<Html<String>> {
+pub async fn show(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<Uuid>,
+) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
     let team = store::team(&mut c, id).await?;
     let members = store::team_members(&mut c, id).await?;
-    render(&TeamPage { page, name: team.name.clone(), team, members, errors: FormErrors::new() })
+    render(&TeamPage {
+        page,
+        name: team.name.clone(),
+        team,
+        members,
+        errors: FormErrors::new(),
+    })
 }
 
-pub async fn rename(State(state): State<AppState>, page: PageCtx, admin: CurrentUser, Path(id): Path<Uuid>, Form(f): Form<TeamForm>) -> AppResult<Response> {
+pub async fn rename(
+    State(state): State<AppState>,
+    page: PageCtx,
+    admin: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(f): Form<TeamForm>,
+) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     let team = store::team(&mut tx, id).await?;
     let errors = check_name(&mut tx, &f.name, Some(id)).await?;
     if !errors.is_empty() {
         let members = store::team_members(&mut tx, id).await?;
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &TeamPage { page, team, name: f.name, members, errors });
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &TeamPage {
+                page,
+                team,
+                name: f.name,
+                members,
+                errors,
+            },
+        );
     }
     store::rename_team(&mut tx, id, &f.name).await?;
-    audit(&mut tx, Some(admin.id), "team.rename", f.name.trim(), json!({ "previous": team.name })).await?;
+    audit(
+        &mut tx,
+        Some(admin.id),
+        "team.rename",
+        f.name.trim(),
+        json!({ "previous": team.name }),
+    )
+    .await?;
     tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/admin/teams/{id}"), &format!("Renamed to {}.", f.name.trim())))
+    Ok(redirect_with_flash(
+        &format!("/admin/teams/{id}"),
+        &format!("Renamed to {}.", f.name.trim()),
+    ))
 }

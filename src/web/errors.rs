@@ -42,11 +42,21 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         demo: state.settings.demo,
         path,
     };
-    let view = ErrorPage { page, status: status.as_u16(), title: info.title.into(), message: info.message };
-    let html = view.render().unwrap_or_else(|_| format!("{} ({})", view.title, view.page.request_id));
+    let view = ErrorPage {
+        page,
+        status: status.as_u16(),
+        title: info.title.into(),
+        message: info.message,
+    };
+    let html = view
+        .render()
+        .unwrap_or_else(|_| format!("{} ({})", view.title, view.page.request_id));
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
     Response::from_parts(parts, Body::from(html))
 }
 

@@ -29,7 +29,13 @@ pub fn redirect_with_flash(to: &str, message: &str) -> Response {
 /// Reads the flash cookie into the request; clears it once a page has shown it.
 pub async fn layer(mut req: Request, next: Next) -> Response {
     let flash = super::cookie(req.headers(), COOKIE)
-        .map(|v| percent_decode_str(v).decode_utf8_lossy().chars().take(500).collect::<String>())
+        .map(|v| {
+            percent_decode_str(v)
+                .decode_utf8_lossy()
+                .chars()
+                .take(500)
+                .collect::<String>()
+        })
         .filter(|s| !s.is_empty());
     let had = flash.is_some();
     req.extensions_mut().insert(Flash(flash));

@@ -48,7 +48,11 @@ impl PageCtx {
     }
     /// `aria-current` value for a navigation link.
     pub fn current(&self, prefix: &str) -> &'static str {
-        let hit = if prefix == "/" { self.path == "/" } else { self.path.starts_with(prefix) };
+        let hit = if prefix == "/" {
+            self.path == "/"
+        } else {
+            self.path.starts_with(prefix)
+        };
         if hit { "page" } else { "false" }
     }
 }
@@ -64,7 +68,10 @@ pub fn request_id(headers: &HeaderMap) -> String {
 impl FromRequestParts<AppState> for PageCtx {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(PageCtx {
             user: parts.extensions.get::<CurrentUser>().cloned(),
             flash: parts.extensions.get::<Flash>().and_then(|f| f.0.clone()),
@@ -111,7 +118,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(ClientIp(
-            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
         ))
     }
 }
@@ -127,6 +137,9 @@ pub fn security_headers() -> [(header::HeaderName, &'static str); 5] {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=()",
+        ),
     ]
 }

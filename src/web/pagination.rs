@@ -10,7 +10,11 @@ pub struct Pagination {
 impl Pagination {
     pub fn new(page: Option<i64>, per_page: i64, total: i64) -> Self {
         let last = ((total + per_page - 1) / per_page).max(1);
-        Pagination { page: page.unwrap_or(1).clamp(1, last), per_page, total }
+        Pagination {
+            page: page.unwrap_or(1).clamp(1, last),
+            per_page,
+            total,
+        }
     }
     pub fn offset(&self) -> i64 {
         (self.page - 1) * self.per_page

@@ -1,0 +1,100 @@
+//! Health, readiness, metrics, security headers, error pages, the pool timeout.
+
+use std::sync::atomic::Ordering;
+
+use axum::http::StatusCode;
+
+use crate::harness::{TestApp, fresh_db};
+
+#[tokio::test]
+async fn health_and_readiness() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    assert_eq!(c.get("/healthz").await.status, StatusCode::OK);
+    assert_eq!(c.get("/readyz").await.status, StatusCode::OK);
+    app.state.draining.store(true, Ordering::SeqCst);
+    assert_eq!(
+        c.get("/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        c.get("/healthz").await.status,
+        StatusCode::OK,
+        "still alive while draining"
+    );
+    app.pool.close().await;
+    app.state.draining.store(false, Ordering::SeqCst);
+    assert_eq!(
+        c.get("/readyz").await.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "no database, not ready"
+    );
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    c.get("/login").await;
+    c.login("learner@example.com", "wrong password").await;
+    let m = c.get("/metrics").await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(
+        m.body
+            .contains("inflow_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}"),
+        "{}",
+        m.body
+    );
+    assert!(m.body.contains("inflow_login_failures_total"));
+}
+
+#[tokio::test]
+async fn every_response_has_security_headers() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    for path in ["/login", "/nope", "/static/app.css"] {
+        let res = c.get(path).await;
+        let csp = res.headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline")
+                && csp.contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(res.headers["x-content-type-options"], "nosniff");
+        assert!(res.headers.contains_key("referrer-policy"));
+        assert!(res.headers.contains_key("x-request-id"));
+    }
+}
+
+#[tokio::test]
+async fn not_found_is_a_friendly_page_with_the_request_id() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    let res = c.get("/no/such/page").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert_eq!(res.text("h1"), "Page not found");
+    let id = res.headers["x-request-id"].to_str().unwrap();
+    assert!(res.text("code").contains(id));
+    let res = c.get("/admin/people/not-a-uuid").await;
+    assert!(res.status.is_client_error() || res.status.is_redirection());
+}
+
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_instead_of_hanging() {
+    let app = TestApp::with_pool(fresh_db(1).await);
+    inflow::demo::seed(&app.pool).await.unwrap();
+    let mut c = app.signed_in("admin@example.com").await;
+    let held = app.pool.acquire().await.unwrap();
+    let started = std::time::Instant::now();
+    let res = c.get("/admin/people").await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.text("h1"), "Inflow is busy");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    drop(held);
+    assert_eq!(
+        c.get("/admin/people").await.status,
+        StatusCode::OK,
+        "heals once a connection is free"
+    );
+}

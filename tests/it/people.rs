@@ -1,0 +1,375 @@
+//! People admin: list and search, create and edit, deactivate, teams, CSV
+//! import (dry run, all-or-nothing) and export, the audit log, demo data.
+
+use axum::http::StatusCode;
+
+use crate::harness::TestApp;
+
+#[tokio::test]
+async fn the_people_list_searches_and_paginates() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    let all = c.get("/admin/people").await;
+    assert!(all.body.contains("41 people"));
+    assert_eq!(all.texts("tbody tr").len(), 25);
+    assert!(all.text("nav.pager").contains("Page 1 of 2"));
+    let page2 = c.get("/admin/people?q=&page=2").await;
+    assert_eq!(page2.texts("tbody tr").len(), 16);
+    let found = c.get("/admin/people?q=martins").await;
+    assert_eq!(
+        found.texts("tbody td:first-child"),
+        vec!["Leo Martins".to_owned()]
+    );
+    let odd = c
+        .get("/admin/people?q=%25_%27%3B%20DROP%20TABLE%20users")
+        .await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert!(odd.body.contains("0 people"));
+}
+
+#[tokio::test]
+async fn a_bad_person_form_keeps_input_and_saves_nothing() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    let res = c
+        .post(
+            "/admin/people",
+            &[
+                ("name", "Zed"),
+                ("email", "learner@example.com"),
+                ("role", "learner"),
+                ("manager_email", "ghost@example.com"),
+                ("timezone", "Atlantis/Capital"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text("#timezone-error").contains("time zone"));
+    assert_eq!(res.input_value("name").as_deref(), Some("Zed"));
+    assert_eq!(
+        res.input_value("timezone").as_deref(),
+        Some("Atlantis/Capital")
+    );
+    let res = c
+        .post(
+            "/admin/people",
+            &[
+                ("name", "Zed"),
+                ("email", "learner@example.com"),
+                ("role", "learner"),
+                ("manager_email", "ghost@example.com"),
+                ("timezone", "UTC"),
+            ],
+        )
+        .await;
+    assert!(res.text("#email-error").contains("already has this email"));
+    assert!(
+        res.text("#manager_email-error")
+            .contains("Nobody in Inflow")
+    );
+    assert_eq!(app.scalar_i64("SELECT count(*) FROM users").await, 41);
+}
+
+#[tokio::test]
+async fn editing_a_manager_link_refuses_a_loop() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    let maya: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'manager@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let res = c
+        .post(
+            &format!("/admin/people/{maya}"),
+            &[
+                ("name", "Maya Patel"),
+                ("email", "manager@example.com"),
+                ("role", "manager"),
+                ("manager_email", "learner@example.com"),
+                ("timezone", "Europe/London"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text("#manager_email-error").contains("loop"));
+    let ok = c
+        .post(
+            &format!("/admin/people/{maya}"),
+            &[
+                ("name", "Maya Patel-Jones"),
+                ("email", "manager@example.com"),
+                ("role", "manager"),
+                ("manager_email", "sam.carter@example.com"),
+                ("timezone", "Europe/Dublin"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let row: (String, String) = sqlx::query_as(
+        "SELECT u.name, m.email FROM users u JOIN users m ON m.id = u.manager_id WHERE u.id = $1",
+    )
+    .bind(maya)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        row,
+        ("Maya Patel-Jones".into(), "sam.carter@example.com".into())
+    );
+    let audit = c.get("/admin/audit").await;
+    assert!(audit.text("tbody").contains("person.update"));
+}
+
+#[tokio::test]
+async fn deactivating_blocks_sign_in_and_keeps_data() {
+    let app = TestApp::demo().await;
+    let mut learner = app.signed_in("learner@example.com").await;
+    let mut admin = app.signed_in("admin@example.com").await;
+    let leo: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'learner@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        admin
+            .post(&format!("/admin/people/{leo}/deactivate"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        learner.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "their session ends"
+    );
+    assert_eq!(
+        app.client()
+            .login("learner@example.com", "inflow-demo")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM users WHERE email = 'learner@example.com'")
+            .await,
+        1
+    );
+    assert!(
+        admin
+            .get("/admin/people?q=leo")
+            .await
+            .text("tbody")
+            .contains("Deactivated")
+    );
+    admin
+        .post(&format!("/admin/people/{leo}/reactivate"), &[])
+        .await;
+    assert_eq!(
+        app.client()
+            .login("learner@example.com", "inflow-demo")
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE subject = 'learner@example.com' ORDER BY at",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(actions, vec!["person.deactivate", "person.reactivate"]);
+}
+
+#[tokio::test]
+async fn teams_are_created_renamed_and_list_their_members() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    let dup = c.post("/admin/teams", &[("name", "product")]).await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(dup.text("#name-error").contains("already a team"));
+    let res = c.post("/admin/teams", &[("name", "Finance")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let team = c.get(res.location()).await;
+    assert_eq!(team.text("h1"), "Finance");
+    let res = c.post(res.location(), &[("name", "Finance & Legal")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let list = c.get("/admin/teams").await;
+    assert!(
+        list.texts("tbody td:first-child")
+            .contains(&"Finance & Legal".to_owned())
+    );
+    let product_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM teams WHERE name = 'Product'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let product = c.get(&format!("/admin/teams/{product_id}")).await;
+    assert_eq!(product.texts("tbody tr").len(), 10);
+}
+
+const GOOD_CSV: &str = "email,name,role,manager_email,team,timezone\n\
+rosa@example.com,Rosa Diaz,manager,,Operations,America/Mexico_City\n\
+tim@example.com,Tim Ng,learner,rosa@example.com,Operations,America/Mexico_City\n\
+learner@example.com,Leo Martins,learner,manager@example.com,Product,Europe/Lisbon\n";
+
+#[tokio::test]
+async fn a_valid_import_previews_then_lands_in_one_go() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    let preview = c
+        .post_multipart(
+            "/admin/people/import",
+            &[("action", "preview")],
+            &[("file", "people.csv", GOOD_CSV)],
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview
+            .text("[role=status]")
+            .contains("2 to create, 1 to update, and new teams: Operations"),
+        "{}",
+        preview.text("[role=status]")
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM users").await,
+        41,
+        "a preview changes nothing"
+    );
+    assert_eq!(
+        preview
+            .input_value("csv")
+            .map(|s| s.contains("rosa@example.com")),
+        Some(true),
+        "the file is kept for the import"
+    );
+
+    let res = c
+        .post_multipart(
+            "/admin/people/import",
+            &[("csv", GOOD_CSV), ("action", "import")],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(app.scalar_i64("SELECT count(*) FROM users").await, 43);
+    let tim: (String, String, String) = sqlx::query_as(
+        "SELECT m.email, t.name, u.timezone FROM users u JOIN users m ON m.id = u.manager_id JOIN teams t ON t.id = u.team_id WHERE u.email = 'tim@example.com'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        tim,
+        (
+            "rosa@example.com".into(),
+            "Operations".into(),
+            "America/Mexico_City".into()
+        )
+    );
+    assert_eq!(app.scalar_i64("SELECT count(*) FROM users WHERE email = 'learner@example.com' AND timezone = 'Europe/Lisbon'").await, 1);
+    assert!(
+        c.get("/admin/people")
+            .await
+            .text("[role=status]")
+            .contains("2 created, 1 updated, 1 new teams")
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM audit_log WHERE action = 'people.import'")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn an_import_with_errors_reports_each_line_and_imports_nothing() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    let csv = "email,name,role,manager_email,team,timezone\n\
+ok@example.com,Okay Person,learner,,Ops,UTC\n\
+bad-email,Bad,learner,,,UTC\n\
+x@example.com,X,chief,,,UTC\n\
+y@example.com,Y,learner,nobody@example.com,,UTC\n\
+z@example.com,Z,learner,,,Moon/Base\n\
+ok@example.com,Okay Again,learner,,,UTC\n\
+a@example.com,A,learner,b@example.com,,UTC\n\
+b@example.com,B,learner,a@example.com,,UTC\n";
+    let res = c
+        .post_multipart(
+            "/admin/people/import",
+            &[("csv", csv), ("action", "import")],
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problems = res.texts("ul.problems li");
+    assert_eq!(problems.len(), 7, "{problems:?}");
+    assert!(problems[0].starts_with("Line 3:") && problems[0].contains("not a valid email"));
+    assert!(problems[1].starts_with("Line 4:") && problems[1].contains("unknown role"));
+    assert!(problems[2].starts_with("Line 5:") && problems[2].contains("unknown manager"));
+    assert!(problems[3].starts_with("Line 6:") && problems[3].contains("time zone"));
+    assert!(problems[4].starts_with("Line 7:") && problems[4].contains("appears twice"));
+    assert!(problems[5].starts_with("Line 8:") && problems[5].contains("manager cycle"));
+    assert!(res.text("[role=alert]").contains("Nothing was imported"));
+    assert_eq!(app.scalar_i64("SELECT count(*) FROM users").await, 41);
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM teams WHERE name = 'Ops'")
+            .await,
+        0
+    );
+    assert!(
+        res.text("textarea").contains("ok@example.com"),
+        "what was sent is kept"
+    );
+
+    let empty = c
+        .post_multipart(
+            "/admin/people/import",
+            &[("csv", ""), ("action", "preview")],
+            &[],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text("#csv-error").contains("Choose a CSV file"));
+}
+
+#[tokio::test]
+async fn export_lists_everyone_as_csv() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    let res = c.get("/admin/people/export.csv").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let lines: Vec<&str> = res.body.lines().collect();
+    assert_eq!(
+        lines[0],
+        "email,name,role,manager_email,team,timezone,active"
+    );
+    assert_eq!(lines.len(), 42);
+    assert!(lines.contains(
+        &"learner@example.com,Leo Martins,learner,manager@example.com,Product,Europe/London,yes"
+    ));
+}
+
+#[tokio::test]
+async fn seeding_the_demo_twice_duplicates_nothing() {
+    let app = TestApp::demo().await;
+    inflow::demo::seed(&app.pool).await.unwrap();
+    assert_eq!(app.scalar_i64("SELECT count(*) FROM users").await, 41);
+    assert_eq!(app.scalar_i64("SELECT count(*) FROM teams").await, 4);
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM users WHERE role = 'manager'")
+            .await,
+        4
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM audit_log WHERE action = 'demo.seed'")
+            .await,
+        1
+    );
+}
