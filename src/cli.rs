@@ -115,7 +115,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let n = demo::seed(&db.pool).await?;
         tracing::info!(people = n, "seeded the demo organisation");
     }
-    let settings = Settings::new(args.public_url.as_deref(), args.bind, args.demo);
+    let mut settings = Settings::new(args.public_url.as_deref(), args.bind, args.demo);
+    settings.trust_proxy = args.trust_proxy;
     let state = AppState::new(db.pool.clone(), settings, mailer);
     let listener = match tokio::net::TcpListener::bind(args.bind).await {
         Ok(l) => l,

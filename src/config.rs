@@ -83,6 +83,10 @@ pub struct ServeArgs {
     /// SMTP server, e.g. smtps://user:pass@smtp.example.com:465. Unset: mail goes to the outbox.
     #[arg(long, env = "INFLOW_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<Secret>,
+    /// Behind a load balancer: take the client address (for sign-in throttling)
+    /// from the last X-Forwarded-For entry, which the balancer appends.
+    #[arg(long, env = "INFLOW_TRUST_PROXY")]
+    pub trust_proxy: bool,
     /// Sender address for mail.
     #[arg(
         long,
@@ -110,6 +114,7 @@ pub struct Settings {
     pub public_url: String,
     pub secure_cookies: bool,
     pub demo: bool,
+    pub trust_proxy: bool,
 }
 
 impl Settings {
@@ -122,6 +127,7 @@ impl Settings {
             public_url,
             secure_cookies,
             demo,
+            trust_proxy: false,
         }
     }
 

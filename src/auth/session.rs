@@ -62,8 +62,16 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     };
     req.extensions_mut().insert(SessionId(hash));
     let Some(user) = user else {
+        // A stale cookie is cleared, unless this response starts a new session.
         let mut res = next.run(req).await;
-        res.headers_mut().append(SET_COOKIE, clear_cookie());
+        let sets_session = res
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .any(|v| v.as_bytes().starts_with(COOKIE.as_bytes()));
+        if !sets_session {
+            res.headers_mut().append(SET_COOKIE, clear_cookie());
+        }
         return res;
     };
     tracing::Span::current().record("user_id", tracing::field::display(user.id));

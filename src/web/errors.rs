@@ -33,6 +33,14 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             title: "Not allowed",
             message: "That action is not available here.".into(),
         },
+        None if is_bare_rejection(&res) => ErrorInfo {
+            title: if status == StatusCode::NOT_FOUND {
+                "Page not found"
+            } else {
+                "That did not work"
+            },
+            message: "Inflow could not handle that request. Go back and try again.".into(),
+        },
         None => return res,
     };
     let page = PageCtx {
@@ -58,6 +66,16 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     Response::from_parts(parts, Body::from(html))
+}
+
+/// A plain-text client error from an extractor (a malformed id in the path,
+/// an unreadable form): worth a friendly page too.
+fn is_bare_rejection(res: &Response) -> bool {
+    res.status().is_client_error()
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"))
 }
 
 /// Routes nobody matched.

@@ -109,20 +109,41 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// The client's address as the server saw it (None in in-process tests).
+/// The client's address: the peer, or behind a trusted load balancer the last
+/// `X-Forwarded-For` entry. None in in-process tests without connect info.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub Option<String>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let forwarded = || {
+            let xff = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .last()?;
+            let last = xff.rsplit(',').next()?.trim();
+            last.parse::<std::net::IpAddr>()
+                .ok()
+                .map(|ip| ip.to_string())
+        };
+        let peer = || {
             parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
-        ))
+                .map(|c| c.0.ip().to_string())
+        };
+        Ok(ClientIp(if state.settings.trust_proxy {
+            forwarded().or_else(peer)
+        } else {
+            peer()
+        }))
     }
 }
 

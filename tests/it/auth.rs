@@ -214,3 +214,51 @@ async fn idle_sessions_expire_after_eight_hours() {
     assert_eq!(purged.sessions, 2);
     assert_eq!(app.scalar_i64("SELECT count(*) FROM sessions").await, 0);
 }
+
+#[tokio::test]
+async fn signing_in_with_a_stale_cookie_keeps_the_new_session() {
+    let app = TestApp::demo().await;
+    let mut c = app.client();
+    c.cookies.insert("inflow_session".into(), "00".repeat(32));
+    let res = c.login("learner@example.com", "inflow-demo").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.set_cookies()
+            .iter()
+            .filter(|c| c.starts_with("inflow_session="))
+            .count(),
+        1
+    );
+    assert_eq!(c.get("/").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_throttling_uses_the_forwarded_address() {
+    let mut app = TestApp::demo().await;
+    let mut settings = (*app.state.settings).clone();
+    settings.trust_proxy = true;
+    app.state.settings = std::sync::Arc::new(settings);
+    app.router = inflow::app::build_router(app.state.clone());
+    sqlx::query("INSERT INTO login_failures (email, client_ip) SELECT 'x' || g || '@example.com', '203.0.113.9' FROM generate_series(1, 50) g")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let forwarded = |client: &str| {
+        axum::http::Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", format!("198.51.100.1, {client}"))
+            .body(axum::body::Body::from(
+                "email=learner%40example.com&password=inflow-demo",
+            ))
+            .unwrap()
+    };
+    let mut c = app.client();
+    assert_eq!(
+        c.send(forwarded("203.0.113.9")).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        c.send(forwarded("203.0.113.10")).await.status,
+        StatusCode::SEE_OTHER
+    );
+}

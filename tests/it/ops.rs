@@ -76,8 +76,25 @@ async fn not_found_is_a_friendly_page_with_the_request_id() {
     assert_eq!(res.text("h1"), "Page not found");
     let id = res.headers["x-request-id"].to_str().unwrap();
     assert!(res.text("code").contains(id));
+}
+
+#[tokio::test]
+async fn a_malformed_link_gets_a_friendly_page_not_a_raw_rejection() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
     let res = c.get("/admin/people/not-a-uuid").await;
-    assert!(res.status.is_client_error() || res.status.is_redirection());
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(res.text("h1"), "That did not work");
+    assert!(
+        res.text("nav[aria-label=Main]").contains("L&D admin"),
+        "the page keeps the person's navigation"
+    );
 }
 
 #[tokio::test]
