@@ -127,7 +127,7 @@ impl FromRequestParts<AppState> for ClientIp {
                 .get_all("x-forwarded-for")
                 .iter()
                 .filter_map(|v| v.to_str().ok())
-                .last()?;
+                .next_back()?;
             let last = xff.rsplit(',').next()?.trim();
             last.parse::<std::net::IpAddr>()
                 .ok()
