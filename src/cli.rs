@@ -115,9 +115,6 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let n = demo::seed(&db.pool).await?;
         tracing::info!(people = n, "seeded the demo organisation");
     }
-    let mut settings = Settings::new(args.public_url.as_deref(), args.bind, args.demo);
-    settings.trust_proxy = args.trust_proxy;
-    let state = AppState::new(db.pool.clone(), settings, mailer);
     let listener = match tokio::net::TcpListener::bind(args.bind).await {
         Ok(l) => l,
         Err(e) => {
@@ -128,6 +125,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             );
         }
     };
+    let bound = listener.local_addr()?;
+    let mut settings = Settings::new(args.public_url.as_deref(), bound, args.demo);
+    settings.trust_proxy = args.trust_proxy;
+    let state = AppState::new(db.pool.clone(), settings, mailer);
     let url = state.settings.public_url.clone();
     println!("Inflow is running at {url}");
     if args.demo {

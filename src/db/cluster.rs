@@ -2,6 +2,7 @@
 //! system's PostgreSQL binaries (`initdb`, `pg_ctl`). It listens only on a Unix
 //! socket inside its own data directory, so it never clashes with a port.
 //! When running as root, the server runs as the `postgres` user via `runuser`.
+//! `INFLOW_PG_BIN_DIR` names the binaries' directory when they are elsewhere.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -55,10 +56,16 @@ pub struct Cluster {
 impl Cluster {
     /// Initialise `dir/pg` if needed and start the server (or reuse a running one).
     pub fn start(dir: &Path) -> anyhow::Result<Cluster> {
-        let bin = find_bin_dir(
-            std::env::var_os("PATH").as_deref(),
-            Path::new("/usr/lib/postgresql"),
-        )
+        let bin = match std::env::var_os("INFLOW_PG_BIN_DIR") {
+            Some(dir) => {
+                let dir = PathBuf::from(dir);
+                (dir.join("initdb").is_file() && dir.join("pg_ctl").is_file()).then_some(dir)
+            }
+            None => find_bin_dir(
+                std::env::var_os("PATH").as_deref(),
+                Path::new("/usr/lib/postgresql"),
+            ),
+        }
         .ok_or_else(|| anyhow::anyhow!(MISSING_BINARIES))?;
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let dir = dir.canonicalize()?;

@@ -8,6 +8,7 @@ pub mod store;
 use std::time::Duration;
 
 use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgConnection;
 
@@ -67,6 +68,7 @@ impl Mailer {
             .from(self.from.clone())
             .to(to.parse()?)
             .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())?;
         match smtp.send(message).await {
             Ok(_) => store::insert(c, to, subject, "(sent by SMTP)", "sent", None).await?,

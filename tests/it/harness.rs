@@ -84,6 +84,11 @@ fn boot() -> Shared {
 
 /// A fresh, migrated database for one test.
 pub async fn fresh_db(pool_size: u32) -> PgPool {
+    fresh_db_with_url(pool_size).await.0
+}
+
+/// A fresh, migrated database and a URL to it (for running the binary).
+pub async fn fresh_db_with_url(pool_size: u32) -> (PgPool, String) {
     let s = shared();
     let name = format!("t_{}", Uuid::now_v7().simple());
     let mut c = s.server.connect().await.expect("connect");
@@ -93,10 +98,13 @@ pub async fn fresh_db(pool_size: u32) -> PgPool {
     ))))
     .await
     .expect("create test database");
-    inflow::db::pool_options(pool_size)
-        .connect_with(s.server.clone().database(&name))
+    let options = s.server.clone().database(&name);
+    let url = options.to_url_lossy().to_string();
+    let pool = inflow::db::pool_options(pool_size)
+        .connect_with(options)
         .await
-        .expect("pool")
+        .expect("pool");
+    (pool, url)
 }
 
 pub struct TestApp {
@@ -111,9 +119,13 @@ impl TestApp {
     }
 
     pub fn with_pool(pool: PgPool) -> TestApp {
+        Self::with_pool_and_mailer(pool, Mailer::outbox())
+    }
+
+    pub fn with_pool_and_mailer(pool: PgPool, mailer: Mailer) -> TestApp {
         let mut settings = Settings::local();
         settings.public_url = "http://localhost".into();
-        let state = AppState::new(pool.clone(), settings, Mailer::outbox());
+        let state = AppState::new(pool.clone(), settings, mailer);
         TestApp {
             router: build_router(state.clone()),
             pool,

@@ -5,8 +5,10 @@
 mod harness;
 
 mod auth;
+mod cli;
 mod cluster;
 mod invites;
+mod mail;
 mod ops;
 mod people;
 mod roles;
