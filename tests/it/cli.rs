@@ -42,10 +42,10 @@ fn serve(dir: &Path) -> (Child, String) {
     let mut line = String::new();
     loop {
         line.clear();
-        assert!(
-            out.read_line(&mut line).unwrap() > 0,
-            "inflow exited before it was ready"
-        );
+        if out.read_line(&mut line).unwrap() == 0 {
+            let status = child.wait();
+            panic!("inflow exited before it was ready: {status:?}");
+        }
         if let Some(url) = line.trim().strip_prefix("Inflow is running at ") {
             let url = url.to_owned();
             std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
