@@ -22,7 +22,8 @@ fn inflow(args: &[&str]) -> Command {
     c
 }
 
-/// Start `inflow serve` and return it with the URL it printed.
+/// Start `inflow serve` and return it with the URL it printed (the caller waits for it).
+#[allow(clippy::zombie_processes)]
 fn serve(dir: &Path) -> (Child, String) {
     let mut child = inflow(&[
         "serve",
