@@ -210,19 +210,12 @@ pub async fn edit_form(
     let mut c = state.db.acquire().await?;
     let p = store::person(&mut c, id).await?;
     let teams = store::teams(&mut c).await?;
-    let team_id = match &p.team {
-        Some(t) => store::team_id_by_name(&mut c, t)
-            .await?
-            .map(|id| id.to_string())
-            .unwrap_or_default(),
-        None => String::new(),
-    };
     let input = PersonInput {
         email: p.email.clone(),
         name: p.name.clone(),
         role: p.role.clone(),
         manager_email: p.manager_email.clone().unwrap_or_default(),
-        team_id,
+        team_id: p.team_id.map(|id| id.to_string()).unwrap_or_default(),
         timezone: p.timezone.clone(),
     };
     render(&PersonFormPage {

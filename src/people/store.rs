@@ -13,6 +13,7 @@ pub struct PersonRow {
     pub timezone: String,
     pub active: bool,
     pub invited: bool,
+    pub team_id: Option<Uuid>,
     pub team: Option<String>,
     pub manager: Option<String>,
     pub manager_email: Option<String>,
@@ -49,7 +50,7 @@ pub async fn list_people(
         PersonRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
                   (u.password_hash IS NULL) AS "invited!",
-                  t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+                  u.team_id, t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
            FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
            WHERE $1 = '' OR lower(u.name) LIKE $2 OR u.email LIKE $2
            ORDER BY lower(u.name), u.email LIMIT $3 OFFSET $4"#,
@@ -71,7 +72,7 @@ pub async fn person(c: &mut PgConnection, id: Uuid) -> sqlx::Result<PersonRow> {
         PersonRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
                   (u.password_hash IS NULL) AS "invited!",
-                  t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+                  u.team_id, t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
            FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
            WHERE u.id = $1"#,
         id
@@ -249,7 +250,7 @@ pub async fn team_members(c: &mut PgConnection, team_id: Uuid) -> sqlx::Result<V
         PersonRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
                   (u.password_hash IS NULL) AS "invited!",
-                  t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+                  u.team_id, t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
            FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
            WHERE u.team_id = $1 ORDER BY lower(u.name)"#,
         team_id
@@ -267,7 +268,7 @@ pub async fn direct_reports(
         PersonRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
                   (u.password_hash IS NULL) AS "invited!",
-                  t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+                  u.team_id, t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
            FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
            WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name)"#,
         manager_id
