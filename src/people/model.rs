@@ -75,6 +75,18 @@ pub fn manager_cycle(
     None
 }
 
+/// The 1-based line on which byte `offset` of `text` stands (counts `\n`, so
+/// Windows line endings number the same as Unix ones).
+fn line_at(text: &str, offset: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = (offset as usize).min(bytes.len());
+    // With CRLF the reader reports a record as starting at the end of the line before it.
+    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+}
+
 /// Check a CSV file against the directory. Nothing is written here; the plan
 /// says what would be created and updated, and every problem by line.
 pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
@@ -122,7 +134,7 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
                 plan.problems.push(Problem {
                     line,
                     message: format!("This line is not valid CSV: {e}"),
@@ -130,7 +142,7 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
         if record.iter().all(|f| f.is_empty()) {
             continue;
         }
@@ -326,5 +338,14 @@ mod tests {
                 .message
                 .contains("missing: role, manager_email, team, timezone")
         );
+    }
+
+    #[test]
+    fn line_numbers_hold_with_windows_line_endings() {
+        let csv = "email,name,role,manager_email,team,timezone\r\nbad,,wizard,,,Mars/X\r\nok@example.com,Ok,,,,\r\n";
+        let plan = plan_import(csv, &Existing::default());
+        assert_eq!(plan.problems.len(), 1);
+        assert_eq!(plan.problems[0].line, 2);
+        assert_eq!(plan.rows[0].line, 3);
     }
 }

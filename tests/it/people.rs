@@ -82,7 +82,10 @@ async fn editing_a_manager_link_refuses_a_loop() {
     let form = c.get(&format!("/admin/people/{maya}")).await;
     assert_eq!(form.text("#team_id option[selected]"), "Product");
     assert_eq!(form.text("#role option[selected]"), "Manager");
-    assert_eq!(form.input_value("timezone").as_deref(), Some("Europe/London"));
+    assert_eq!(
+        form.input_value("timezone").as_deref(),
+        Some("Europe/London")
+    );
     let res = c
         .post(
             &format!("/admin/people/{maya}"),
