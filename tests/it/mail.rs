@@ -49,23 +49,22 @@ async fn smtp_listener() -> (u16, mpsc::UnboundedReceiver<String>) {
     (port, rx)
 }
 
-#[tokio::test]
-async fn reset_mail_goes_out_over_smtp_and_its_link_works() {
-    let (port, mut inbox) = smtp_listener().await;
-    let mailer = Mailer::new(
-        Some(&format!("smtp://127.0.0.1:{port}")),
-        "Inflow <noreply@example.com>",
-    )
-    .unwrap();
+/// The demo app mailing through SMTP on `port`, after the learner asked for a reset.
+async fn demo_app_after_forgot(port: u16) -> (TestApp, crate::harness::Client) {
+    let url = format!("smtp://127.0.0.1:{port}");
+    let mailer = Mailer::new(Some(&url), "Inflow <noreply@example.com>").unwrap();
     let app = TestApp::with_pool_and_mailer(fresh_db(4).await, mailer);
     inflow::demo::seed(&app.pool).await.unwrap();
     let mut c = app.client();
-    assert_eq!(
-        c.post("/forgot", &[("email", "learner@example.com")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
+    let res = c.post("/forgot", &[("email", "learner@example.com")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    (app, c)
+}
+
+#[tokio::test]
+async fn reset_mail_goes_out_over_smtp_and_its_link_works() {
+    let (port, mut inbox) = smtp_listener().await;
+    let (app, mut c) = demo_app_after_forgot(port).await;
     let data = inbox
         .recv()
         .await
@@ -111,20 +110,7 @@ async fn a_failing_smtp_server_is_recorded_and_the_person_sees_the_usual_page() 
     let closed = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let mailer = Mailer::new(
-        Some(&format!("smtp://127.0.0.1:{port}")),
-        "Inflow <noreply@example.com>",
-    )
-    .unwrap();
-    let app = TestApp::with_pool_and_mailer(fresh_db(4).await, mailer);
-    inflow::demo::seed(&app.pool).await.unwrap();
-    let mut c = app.client();
-    assert_eq!(
-        c.post("/forgot", &[("email", "learner@example.com")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
+    let (app, _) = demo_app_after_forgot(port).await;
     let status: String = sqlx::query_scalar("SELECT status FROM outbox")
         .fetch_one(&app.pool)
         .await
