@@ -115,3 +115,46 @@ async fn an_exhausted_pool_answers_503_instead_of_hanging() {
         "heals once a connection is free"
     );
 }
+
+#[tokio::test]
+async fn an_internal_error_shows_a_friendly_page_without_details() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    sqlx::query("ALTER TABLE audit_log RENAME TO audit_log_gone")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = c.get("/admin/audit").await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(res.text("h1"), "Something went wrong");
+    let id = res.headers["x-request-id"].to_str().unwrap();
+    assert!(res.text("code").contains(id));
+    for leak in ["audit_log", "relation", "sqlx", "panicked", "src/"] {
+        assert!(!res.body.contains(leak), "the page must not show {leak}");
+    }
+}
+
+#[tokio::test]
+async fn the_pool_heals_after_the_database_drops_its_connections() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("admin@example.com").await;
+    assert_eq!(c.get("/admin/people").await.status, StatusCode::OK);
+    let (a, b) = (
+        app.pool.acquire().await.unwrap(),
+        app.pool.acquire().await.unwrap(),
+    );
+    drop((a, b)); // two idle connections in the pool
+    let mut killer = app.pool.acquire().await.unwrap();
+    let killed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()) t",
+    )
+    .fetch_one(&mut *killer)
+    .await
+    .unwrap();
+    assert!(killed >= 1, "some pooled connections were cut");
+    drop(killer);
+    for _ in 0..3 {
+        assert_eq!(c.get("/admin/people").await.status, StatusCode::OK);
+    }
+}
