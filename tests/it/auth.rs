@@ -262,3 +262,23 @@ async fn behind_a_trusted_proxy_throttling_uses_the_forwarded_address() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn an_https_public_url_marks_the_session_cookie_secure() {
+    let mut app = TestApp::demo().await;
+    let mut settings = (*app.state.settings).clone();
+    settings.public_url = "https://learn.example.com".into();
+    settings.secure_cookies = true;
+    app.state.settings = std::sync::Arc::new(settings);
+    app.router = inflow::app::build_router(app.state.clone());
+    let res = app
+        .client()
+        .login("learner@example.com", "inflow-demo")
+        .await;
+    let cookie = res
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("inflow_session="))
+        .unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+}
