@@ -21,7 +21,7 @@ use tracing::Span;
 
 use crate::config::Settings;
 use crate::mail::Mailer;
-use crate::{admin, auth, home, manage, ops, people, web};
+use crate::{admin, auth, home, library, manage, ops, people, web};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -48,15 +48,18 @@ pub fn build_router(state: AppState) -> Router {
     let signed_in = Router::new()
         .merge(home::router())
         .merge(auth::me_router())
+        .merge(library::router())
         .route_layer(middleware::from_fn(auth::session::require_user));
     let manage = manage::manage_router().route_layer(middleware::from_fn(auth::require_manager));
     let admin = Router::new()
         .merge(people::admin_router())
+        .merge(library::admin_router())
         .merge(admin::admin_router())
         .route_layer(middleware::from_fn(auth::require_admin));
 
     Router::new()
         .merge(auth::router())
+        .merge(library::public_router())
         .merge(signed_in)
         .merge(manage)
         .merge(admin)
@@ -113,7 +116,12 @@ pub fn build_router(state: AppState) -> Router {
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
+    // A route with its own policy (the embed page) decides its own framing.
+    let own_policy = headers.contains_key(axum::http::header::CONTENT_SECURITY_POLICY);
     for (name, value) in web::security_headers() {
+        if own_policy && name == axum::http::header::X_FRAME_OPTIONS {
+            continue;
+        }
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
         }

@@ -128,6 +128,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let bound = listener.local_addr()?;
     let mut settings = Settings::new(args.public_url.as_deref(), bound, args.demo);
     settings.trust_proxy = args.trust_proxy;
+    settings.embed_origins =
+        crate::config::parse_origins(args.embed_origins.as_deref().unwrap_or(""))
+            .map_err(|e| anyhow::anyhow!("INFLOW_EMBED_ORIGINS: {e}"))?;
     let state = AppState::new(db.pool.clone(), settings, mailer);
     let url = state.settings.public_url.clone();
     println!("Inflow is running at {url}");

@@ -87,6 +87,10 @@ pub struct ServeArgs {
     /// from the last X-Forwarded-For entry, which the balancer appends.
     #[arg(long, env = "INFLOW_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Origins allowed to frame open-access items at /embed/{slug}, e.g.
+    /// "https://intranet.example.com https://wiki.example.com".
+    #[arg(long, env = "INFLOW_EMBED_ORIGINS")]
+    pub embed_origins: Option<String>,
     /// Sender address for mail.
     #[arg(
         long,
@@ -115,6 +119,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub demo: bool,
     pub trust_proxy: bool,
+    pub embed_origins: Vec<String>,
 }
 
 impl Settings {
@@ -128,6 +133,7 @@ impl Settings {
             secure_cookies,
             demo,
             trust_proxy: false,
+            embed_origins: Vec::new(),
         }
     }
 
@@ -135,6 +141,29 @@ impl Settings {
     pub fn local() -> Self {
         Settings::new(None, SocketAddr::from(([127, 0, 0, 1], 3000)), false)
     }
+}
+
+/// Parse a list of web origins (`https://host[:port]`), separated by commas or spaces.
+pub fn parse_origins(s: &str) -> Result<Vec<String>, String> {
+    s.split([',', ' ', '\n', '\t'])
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            let o = o.trim_end_matches('/');
+            let rest = o
+                .strip_prefix("https://")
+                .or_else(|| o.strip_prefix("http://"));
+            match rest {
+                Some(host)
+                    if !host.is_empty() && !host.contains(['/', '?', '#', '\'', '"', ';']) =>
+                {
+                    Ok(o.to_owned())
+                }
+                _ => Err(format!(
+                    "\"{o}\" is not a web origin like https://intranet.example.com"
+                )),
+            }
+        })
+        .collect()
 }
 
 /// Default pool size: 4 connections per core (small pools win), between 2 and 16.
@@ -151,6 +180,21 @@ mod tests {
     fn secret_is_redacted_in_debug() {
         let s = Secret("postgres://u:hunter2@db/x".into());
         assert!(!format!("{s:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn embed_origins_are_checked() {
+        assert_eq!(
+            parse_origins("https://intranet.example.com/, http://wiki.local:8080").unwrap(),
+            vec![
+                "https://intranet.example.com".to_owned(),
+                "http://wiki.local:8080".to_owned()
+            ]
+        );
+        assert!(parse_origins("https://a.example.com/path").is_err());
+        assert!(parse_origins("*").is_err());
+        assert!(parse_origins("https://x.com; script-src *").is_err());
+        assert!(parse_origins("").unwrap().is_empty());
     }
 
     #[test]

@@ -12,9 +12,12 @@
 //! - [`mail`]: SMTP delivery or the outbox.
 //! - [`manage`]: the manager's area (their direct reports).
 //! - [`ops`]: health, readiness and metrics.
+//! - [`activity`]: the append-only learning record.
+//! - [`library`]: content items, topics, search, saved items, collections, performance support.
 //! - [`jobs`]: the background worker and its scheduled jobs.
 //! - [`demo`]: the demo organisation.
 
+pub mod activity;
 pub mod admin;
 pub mod app;
 pub mod auth;
@@ -25,6 +28,7 @@ pub mod demo;
 pub mod error;
 pub mod home;
 pub mod jobs;
+pub mod library;
 pub mod mail;
 pub mod manage;
 pub mod ops;

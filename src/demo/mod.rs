@@ -1,6 +1,9 @@
 //! The demo organisation: 41 people in 4 teams with managers, and one L&D
-//! admin. Fixed logins share the password `inflow-demo`. Seeding twice
-//! duplicates nothing (people and teams are matched by email and name).
+//! admin, and a library of 60 items ([`library`]). Fixed logins share the
+//! password `inflow-demo`. Seeding twice duplicates nothing (people, teams
+//! and items are matched by email, name and slug).
+
+pub mod library;
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -133,6 +136,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
         &hash,
     )
     .await?;
+    let mut learners: Vec<(Uuid, String)> = Vec::new();
     for team in &TEAMS {
         let team_id = match store::team_id_by_name(&mut tx, team.name).await? {
             Some(id) => id,
@@ -158,7 +162,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
             } else {
                 email_for(person)
             };
-            ensure_person(
+            let id = ensure_person(
                 &mut tx,
                 PersonFields {
                     email: &email,
@@ -171,11 +175,13 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
                 &hash,
             )
             .await?;
+            learners.push((id, team.timezone.to_owned()));
         }
     }
+    let items = library::seed(&mut tx, admin, &learners, chrono::Utc::now()).await?;
     let n = store::count_users(&mut tx).await?;
-    if n > before {
-        let details = serde_json::json!({ "people_added": n - before });
+    if n > before || items > 0 {
+        let details = serde_json::json!({ "people_added": n - before, "items_added": items });
         crate::admin::store::record(
             &mut tx,
             Some(admin),

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::auth::Role;
 use crate::auth::model::{is_valid_email, is_valid_timezone, normalize_email};
+use crate::web::forms::csv_line;
 
 pub const IMPORT_COLUMNS: [&str; 6] =
     ["email", "name", "role", "manager_email", "team", "timezone"];
@@ -75,18 +76,6 @@ pub fn manager_cycle(
     None
 }
 
-/// The 1-based line on which byte `offset` of `text` stands (counts `\n`, so
-/// Windows line endings number the same as Unix ones).
-fn line_at(text: &str, offset: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut end = (offset as usize).min(bytes.len());
-    // With CRLF the reader reports a record as starting at the end of the line before it.
-    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
-        end += 1;
-    }
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
-}
-
 /// Check a CSV file against the directory. Nothing is written here; the plan
 /// says what would be created and updated, and every problem by line.
 pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
@@ -134,7 +123,7 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
+                let line = e.position().map_or(0, |p| csv_line(text, p.byte()));
                 plan.problems.push(Problem {
                     line,
                     message: format!("This line is not valid CSV: {e}"),
@@ -142,7 +131,7 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| line_at(text, p.byte()));
+        let line = record.position().map_or(0, |p| csv_line(text, p.byte()));
         if record.iter().all(|f| f.is_empty()) {
             continue;
         }

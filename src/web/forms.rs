@@ -1,4 +1,5 @@
-//! Per-field form errors, shown next to the field on a 422 re-render.
+//! Per-field form errors, shown next to the field on a 422 re-render; line
+//! numbers for CSV import reports.
 
 use std::collections::BTreeMap;
 
@@ -28,4 +29,16 @@ impl FormErrors {
     pub fn invalid(&self, field: &str) -> &'static str {
         if self.has(field) { "true" } else { "false" }
     }
+}
+
+/// The 1-based line on which byte `offset` of `text` stands (counts `\n`, so
+/// Windows line endings number the same as Unix ones).
+pub fn csv_line(text: &str, offset: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = (offset as usize).min(bytes.len());
+    // With CRLF the reader reports a record as starting at the end of the line before it.
+    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+        end += 1;
+    }
+    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
 }

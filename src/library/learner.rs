@@ -1,0 +1,345 @@
+//! Learners' library: browse and search, the item page and what they do
+//! on it (done, save, rate, collect). Every action is written to the
+//! learning record.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde::Deserialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::model::{Kind, Length, clean_query};
+use super::store::items::Item;
+use super::store::{Filter, find, items, personal, topics};
+use super::views::{ItemPage, LibraryPage};
+use crate::activity::{self, Verb};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::web::{PageCtx, Pagination, redirect_with_flash, render};
+
+pub const PER_PAGE: i64 = 20;
+
+#[derive(Deserialize, Default)]
+pub struct LibraryQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    length: String,
+    #[serde(default)]
+    sort: String,
+    page: Option<i64>,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Query(lq): Query<LibraryQuery>,
+) -> AppResult<Html<String>> {
+    let mut c = state.db.acquire().await?;
+    let topics = topics::all(&mut c).await?;
+    let topic = topics.iter().find(|t| t.slug == lq.topic);
+    let kind = Kind::parse(&lq.kind);
+    let length = Length::parse(&lq.length);
+    let (min_minutes, max_minutes) = length.map_or((1, 120), Length::range);
+    let filter = Filter {
+        topic_id: topic.map(|t| t.id),
+        kind: kind.map(|k| k.as_str().to_owned()),
+        min_minutes,
+        max_minutes,
+        reference_only: false,
+    };
+    let q = clean_query(&lq.q);
+    let mut fuzzy = false;
+    let (cards, pager) = if q.is_empty() {
+        let pager = Pagination::new(lq.page, PER_PAGE, find::count(&mut c, &filter).await?);
+        (
+            find::browse(
+                &mut c,
+                &filter,
+                lq.sort == "useful",
+                PER_PAGE,
+                pager.offset(),
+            )
+            .await?,
+            pager,
+        )
+    } else {
+        let total = find::search_count(&mut c, &q, &filter).await?;
+        if total > 0 {
+            let pager = Pagination::new(lq.page, PER_PAGE, total);
+            (
+                find::search(&mut c, &q, &filter, PER_PAGE, pager.offset()).await?,
+                pager,
+            )
+        } else {
+            fuzzy = true;
+            let cards = find::search_fuzzy(&mut c, &q, &filter, PER_PAGE).await?;
+            let pager = Pagination::new(Some(1), PER_PAGE, cards.len() as i64);
+            (cards, pager)
+        }
+    };
+    render(&LibraryPage {
+        page,
+        q,
+        topic: topic.map(|t| t.slug.clone()).unwrap_or_default(),
+        kind: kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
+        length: if length.is_some() {
+            lq.length
+        } else {
+            String::new()
+        },
+        sort: if lq.sort == "useful" {
+            lq.sort
+        } else {
+            String::new()
+        },
+        topics,
+        cards,
+        pager,
+        fuzzy,
+    })
+}
+
+pub enum Lookup {
+    Found(Box<Item>),
+    Moved(String),
+    Missing,
+}
+
+/// A published item by slug, following renames.
+pub async fn lookup_published(c: &mut PgConnection, slug: &str) -> AppResult<Lookup> {
+    if let Some(item) = items::by_slug(c, slug).await? {
+        return Ok(if item.status == "published" {
+            Lookup::Found(Box::new(item))
+        } else {
+            Lookup::Missing
+        });
+    }
+    Ok(match items::renamed_to(c, slug).await? {
+        Some(new) => Lookup::Moved(new),
+        None => Lookup::Missing,
+    })
+}
+
+fn login_for(path: &str) -> Response {
+    let next = percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC);
+    Redirect::to(&format!("/login?next={next}")).into_response()
+}
+
+pub async fn item_page(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let mut c = state.db.acquire().await?;
+    let item = match lookup_published(&mut c, &slug).await? {
+        Lookup::Found(item) => *item,
+        Lookup::Moved(new) => {
+            return Ok(Redirect::permanent(&format!("/library/{new}")).into_response());
+        }
+        Lookup::Missing => return Err(AppError::NotFound),
+    };
+    let Some(user) = page.user.clone() else {
+        if !item.open_access {
+            return Ok(login_for(&format!("/library/{}", item.slug)));
+        }
+        return Ok(
+            render(&item_view(&state, &mut c, page, item, None, false).await?)?.into_response(),
+        );
+    };
+    let now = Utc::now();
+    let viewed = activity::store::Action {
+        user_id: user.id,
+        verb: Verb::Viewed,
+        object_type: "item",
+        object_id: item.id,
+        at: now,
+        local_date: activity::local_date(&user.timezone, now),
+        duration_seconds: None,
+        score: None,
+    };
+    activity::store::record(&mut c, &viewed).await?;
+    Ok(render(&item_view(&state, &mut c, page, item, Some(&user), false).await?)?.into_response())
+}
+
+/// Everything the item page shows.
+pub async fn item_view(
+    state: &AppState,
+    c: &mut PgConnection,
+    page: PageCtx,
+    item: Item,
+    user: Option<&CurrentUser>,
+    preview: bool,
+) -> AppResult<ItemPage> {
+    let topics = items::topics_of(c, item.id).await?;
+    let related = find::related(c, item.id, 4).await?;
+    let (state_row, collections) = match user {
+        Some(u) if !preview => (
+            Some(personal::item_state(c, u.id, item.id).await?),
+            personal::my_collections(c, u.id).await?,
+        ),
+        _ => (None, Vec::new()),
+    };
+    let permalink = format!("{}/library/{}", state.settings.public_url, item.slug);
+    Ok(ItemPage {
+        page,
+        item,
+        topics,
+        related,
+        state: state_row,
+        collections,
+        preview,
+        permalink,
+    })
+}
+
+async fn published_for_action(c: &mut PgConnection, slug: &str) -> AppResult<Item> {
+    match lookup_published(c, slug).await? {
+        Lookup::Found(item) => Ok(*item),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+fn action(
+    user: &CurrentUser,
+    verb: Verb,
+    item_id: Uuid,
+    score: Option<f32>,
+) -> activity::store::Action<'static> {
+    let now = Utc::now();
+    activity::store::Action {
+        user_id: user.id,
+        verb,
+        object_type: "item",
+        object_id: item_id,
+        at: now,
+        local_date: activity::local_date(&user.timezone, now),
+        duration_seconds: None,
+        score,
+    }
+}
+
+pub async fn mark_done(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+) -> AppResult<Response> {
+    let mut c = state.db.acquire().await?;
+    let item = published_for_action(&mut c, &slug).await?;
+    let first =
+        activity::store::record(&mut c, &action(&user, Verb::Completed, item.id, None)).await?;
+    let msg = if first {
+        "Marked as done. Nice work."
+    } else {
+        "You had already done this one."
+    };
+    Ok(redirect_with_flash(&format!("/library/{}", item.slug), msg))
+}
+
+#[derive(Deserialize)]
+pub struct SaveForm {
+    #[serde(default)]
+    saved: String,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Form(f): Form<SaveForm>,
+) -> AppResult<Response> {
+    let mut tx = state.db.begin().await?;
+    let item = published_for_action(&mut tx, &slug).await?;
+    let msg = if f.saved == "0" {
+        personal::unsave(&mut tx, user.id, item.id).await?;
+        "Removed from your saved items."
+    } else {
+        if personal::save(&mut tx, user.id, item.id).await? {
+            activity::store::record(&mut tx, &action(&user, Verb::Saved, item.id, None)).await?;
+        }
+        "Saved for later. Find it under Saved."
+    };
+    tx.commit().await?;
+    Ok(redirect_with_flash(&format!("/library/{}", item.slug), msg))
+}
+
+#[derive(Deserialize)]
+pub struct RateForm {
+    #[serde(default)]
+    useful: String,
+}
+
+pub async fn rate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Form(f): Form<RateForm>,
+) -> AppResult<Response> {
+    let useful = match f.useful.as_str() {
+        "yes" => true,
+        "no" => false,
+        _ => return Err(AppError::Validation("Choose yes or no.".into())),
+    };
+    let mut tx = state.db.begin().await?;
+    let item = published_for_action(&mut tx, &slug).await?;
+    personal::rate(&mut tx, user.id, item.id, useful).await?;
+    let score = if useful { 1.0 } else { 0.0 };
+    activity::store::record(&mut tx, &action(&user, Verb::Rated, item.id, Some(score))).await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &format!("/library/{}", item.slug),
+        "Thanks: your answer helps us choose what to offer.",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct CollectForm {
+    #[serde(default)]
+    collection_id: String,
+    #[serde(default)]
+    new_collection: String,
+}
+
+pub async fn collect(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Form(f): Form<CollectForm>,
+) -> AppResult<Response> {
+    let mut tx = state.db.begin().await?;
+    let item = published_for_action(&mut tx, &slug).await?;
+    let name = f.new_collection.trim();
+    let collection_id = if !name.is_empty() {
+        if name.chars().count() > 120 {
+            return Ok(redirect_with_flash(
+                &format!("/library/{}", item.slug),
+                "Keep collection names under 120 characters.",
+            ));
+        }
+        personal::create_collection(&mut tx, user.id, name).await?
+    } else {
+        match f.collection_id.parse::<Uuid>() {
+            Ok(id) => id,
+            Err(_) => {
+                return Ok(redirect_with_flash(
+                    &format!("/library/{}", item.slug),
+                    "Choose a collection, or name a new one.",
+                ));
+            }
+        }
+    };
+    if !personal::add_to_collection(&mut tx, user.id, collection_id, item.id).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &format!("/library/{}", item.slug),
+        "Added to your collection.",
+    ))
+}

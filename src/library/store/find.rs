@@ -1,0 +1,196 @@
+//! SQL of finding things: browse with filters, full-text search with
+//! weights and highlighted snippets, the typo-tolerant fallback, related
+//! items and feeds. Only published items are ever returned.
+
+use chrono::{DateTime, Utc};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::{Card, Filter};
+use crate::library::model::{MARK_END, MARK_START};
+
+pub async fn count(c: &mut PgConnection, f: &Filter) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM content_items i
+           WHERE i.status = 'published'
+             AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $1))
+             AND ($2::text IS NULL OR i.kind = $2) AND i.minutes BETWEEN $3 AND $4 AND (NOT $5 OR i.reference)"#,
+        f.topic_id,
+        f.kind,
+        f.min_minutes,
+        f.max_minutes,
+        f.reference_only
+    )
+    .fetch_one(c)
+    .await
+}
+
+/// Published items, newest first or most useful first.
+pub async fn browse(
+    c: &mut PgConnection,
+    f: &Filter,
+    most_useful: bool,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Card>> {
+    sqlx::query_as!(
+        Card,
+        r#"SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
+                  ARRAY(SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
+                        WHERE it.item_id = i.id ORDER BY lower(t.name)) AS "topics!",
+                  NULL::text AS snippet
+           FROM content_items i
+           WHERE i.status = 'published'
+             AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $1))
+             AND ($2::text IS NULL OR i.kind = $2) AND i.minutes BETWEEN $3 AND $4 AND (NOT $5 OR i.reference)
+           ORDER BY CASE WHEN $6 THEN i.useful_yes - i.useful_no END DESC NULLS LAST, i.published_at DESC, i.id
+           LIMIT $7 OFFSET $8"#,
+        f.topic_id,
+        f.kind,
+        f.min_minutes,
+        f.max_minutes,
+        f.reference_only,
+        most_useful,
+        limit,
+        offset
+    )
+    .fetch_all(c)
+    .await
+}
+
+pub async fn search_count(c: &mut PgConnection, q: &str, f: &Filter) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM content_items i, websearch_to_tsquery('english', $1) q
+           WHERE i.status = 'published' AND i.search @@ q
+             AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $2))
+             AND ($3::text IS NULL OR i.kind = $3) AND i.minutes BETWEEN $4 AND $5 AND (NOT $6 OR i.reference)"#,
+        q,
+        f.topic_id,
+        f.kind,
+        f.min_minutes,
+        f.max_minutes,
+        f.reference_only
+    )
+    .fetch_one(c)
+    .await
+}
+
+fn headline_options() -> String {
+    format!(
+        "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \""
+    )
+}
+
+/// Full-text search: title weighs most, then summary, then body; snippets mark the matches.
+pub async fn search(
+    c: &mut PgConnection,
+    q: &str,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Card>> {
+    sqlx::query_as!(
+        Card,
+        r#"SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
+                  ARRAY(SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
+                        WHERE it.item_id = i.id ORDER BY lower(t.name)) AS "topics!",
+                  ts_headline('english', i.summary || E'\n' || left(i.body_md, 4000), q, $7) AS snippet
+           FROM content_items i, websearch_to_tsquery('english', $1) q
+           WHERE i.status = 'published' AND i.search @@ q
+             AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $2))
+             AND ($3::text IS NULL OR i.kind = $3) AND i.minutes BETWEEN $4 AND $5 AND (NOT $6 OR i.reference)
+           ORDER BY ts_rank(i.search, q) DESC, i.published_at DESC, i.id
+           LIMIT $8 OFFSET $9"#,
+        q,
+        f.topic_id,
+        f.kind,
+        f.min_minutes,
+        f.max_minutes,
+        f.reference_only,
+        headline_options(),
+        limit,
+        offset
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// Typo-tolerant fallback on titles (pg_trgm word similarity), so "feedbak" finds "feedback".
+pub async fn search_fuzzy(
+    c: &mut PgConnection,
+    q: &str,
+    f: &Filter,
+    limit: i64,
+) -> sqlx::Result<Vec<Card>> {
+    sqlx::query_as!(
+        Card,
+        r#"SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
+                  ARRAY(SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
+                        WHERE it.item_id = i.id ORDER BY lower(t.name)) AS "topics!",
+                  NULL::text AS snippet
+           FROM content_items i
+           WHERE i.status = 'published' AND $1 <% i.title
+             AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $2))
+             AND ($3::text IS NULL OR i.kind = $3) AND i.minutes BETWEEN $4 AND $5 AND (NOT $6 OR i.reference)
+           ORDER BY word_similarity($1, i.title) DESC, i.published_at DESC
+           LIMIT $7"#,
+        q,
+        f.topic_id,
+        f.kind,
+        f.min_minutes,
+        f.max_minutes,
+        f.reference_only,
+        limit
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// Published items sharing the most topics with `item_id`.
+pub async fn related(c: &mut PgConnection, item_id: Uuid, limit: i64) -> sqlx::Result<Vec<Card>> {
+    sqlx::query_as!(
+        Card,
+        r#"SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
+                  ARRAY(SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
+                        WHERE it.item_id = i.id ORDER BY lower(t.name)) AS "topics!",
+                  NULL::text AS snippet
+           FROM content_items i
+           JOIN (SELECT o.item_id, count(*) AS shared FROM item_topics mine
+                 JOIN item_topics o ON o.topic_id = mine.topic_id AND o.item_id <> mine.item_id
+                 WHERE mine.item_id = $1 GROUP BY o.item_id) r ON r.item_id = i.id
+           WHERE i.status = 'published'
+           ORDER BY r.shared DESC, i.useful_yes - i.useful_no DESC, i.published_at DESC
+           LIMIT $2"#,
+        item_id,
+        limit
+    )
+    .fetch_all(c)
+    .await
+}
+
+pub struct FeedEntry {
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Newly published open-access items (optionally of one topic), newest first.
+pub async fn open_feed(
+    c: &mut PgConnection,
+    topic_id: Option<Uuid>,
+    limit: i64,
+) -> sqlx::Result<Vec<FeedEntry>> {
+    sqlx::query_as!(
+        FeedEntry,
+        r#"SELECT i.slug, i.title, i.summary, i.published_at, i.updated_at FROM content_items i
+           WHERE i.status = 'published' AND i.open_access
+             AND ($1::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $1))
+           ORDER BY i.published_at DESC LIMIT $2"#,
+        topic_id,
+        limit
+    )
+    .fetch_all(c)
+    .await
+}

@@ -1,0 +1,46 @@
+//! Every SQL query of the library, by area: items and topics (authoring),
+//! finding (browse, search, related, feeds) and personal (saved, ratings,
+//! collections). Rows shared by several pages live here.
+
+pub mod find;
+pub mod items;
+pub mod personal;
+pub mod topics;
+
+use uuid::Uuid;
+
+/// An item as a card in a list.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub id: Uuid,
+    pub slug: String,
+    pub title: String,
+    pub summary: String,
+    pub kind: String,
+    pub minutes: i32,
+    pub reference: bool,
+    pub open_access: bool,
+    pub source: Option<String>,
+    pub topics: Vec<String>,
+    pub snippet: Option<String>,
+}
+
+/// What a browse or search is narrowed to.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub topic_id: Option<Uuid>,
+    pub kind: Option<String>,
+    pub min_minutes: i32,
+    pub max_minutes: i32,
+    pub reference_only: bool,
+}
+
+impl Filter {
+    pub fn all() -> Filter {
+        Filter {
+            min_minutes: 1,
+            max_minutes: 120,
+            ..Default::default()
+        }
+    }
+}
