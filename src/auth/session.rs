@@ -8,7 +8,6 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -100,11 +99,7 @@ async fn load(state: &AppState, hash: &[u8]) -> Result<Option<CurrentUser>, AppE
 
 fn login_redirect(parts_uri: &axum::http::Uri) -> Response {
     let next = parts_uri.path_and_query().map_or("/", |p| p.as_str());
-    Redirect::to(&format!(
-        "/login?next={}",
-        utf8_percent_encode(next, NON_ALPHANUMERIC)
-    ))
-    .into_response()
+    Redirect::to(&crate::web::login_url(next)).into_response()
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {

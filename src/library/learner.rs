@@ -127,11 +127,6 @@ pub async fn lookup_published(c: &mut PgConnection, slug: &str) -> AppResult<Loo
     })
 }
 
-fn login_for(path: &str) -> Response {
-    let next = percent_encoding::utf8_percent_encode(path, percent_encoding::NON_ALPHANUMERIC);
-    Redirect::to(&format!("/login?next={next}")).into_response()
-}
-
 pub async fn item_page(
     State(state): State<AppState>,
     page: PageCtx,
@@ -147,7 +142,10 @@ pub async fn item_page(
     };
     let Some(user) = page.user.clone() else {
         if !item.open_access {
-            return Ok(login_for(&format!("/library/{}", item.slug)));
+            return Ok(
+                Redirect::to(&crate::web::login_url(&format!("/library/{}", item.slug)))
+                    .into_response(),
+            );
         }
         return Ok(
             render(&item_view(&state, &mut c, page, item, None, false).await?)?.into_response(),

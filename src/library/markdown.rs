@@ -7,7 +7,9 @@ use std::collections::HashSet;
 use pulldown_cmark::{Options, Parser, html};
 
 pub fn render(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    // Task-list boxes (`- [ ]`) are parsed so the brackets disappear; ammonia drops the inputs.
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut raw = String::with_capacity(markdown.len() * 2);
     html::push_html(&mut raw, Parser::new_ext(markdown, options));
     ammonia::Builder::default()
@@ -65,5 +67,12 @@ mod tests {
                 assert!(!out.contains(bad), "{input:?} rendered as {out:?}");
             }
         }
+    }
+
+    #[test]
+    fn checklists_render_as_plain_lists() {
+        let html = render("- [ ] first\n- [x] second");
+        assert!(!html.contains("[ ]") && !html.contains("<input"), "{html}");
+        assert!(html.contains("first") && html.contains("second"));
     }
 }

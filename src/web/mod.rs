@@ -92,6 +92,21 @@ pub fn render_status<T: Template>(status: StatusCode, t: &T) -> AppResult<Respon
     Ok((status, Html(t.render()?)).into_response())
 }
 
+/// Characters kept as they are in a `?next=` value (RFC 3986 unreserved).
+const NEXT_ENCODE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The sign-in page, coming back to `next` (a local path) afterwards.
+pub fn login_url(next: &str) -> String {
+    format!(
+        "/login?next={}",
+        percent_encoding::utf8_percent_encode(next, NEXT_ENCODE)
+    )
+}
+
 /// Post/redirect/get.
 pub fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

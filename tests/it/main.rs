@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod cluster;
 mod invites;
+mod library;
 mod mail;
 mod ops;
 mod people;

@@ -194,7 +194,10 @@ pub fn snippet_html(raw: &str) -> String {
             '\'' => out.push_str("&#39;"),
             '\u{1}' => out.push_str("<mark>"),
             '\u{2}' => out.push_str("</mark>"),
-            c if c.is_control() && c != '\n' => {}
+            // Markdown punctuation reads as noise in a snippet.
+            '*' | '`' | '#' => {}
+            '\n' => out.push(' '),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
