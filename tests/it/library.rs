@@ -512,7 +512,7 @@ async fn saving_rating_and_collections_are_private_unless_shared() {
     );
     let stolen = priya
         .post(
-            &format!("/library/praise-that-means-something/collect"),
+            "/library/praise-that-means-something/collect",
             &[("collection_id", &k.to_string())],
         )
         .await;
