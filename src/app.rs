@@ -21,7 +21,7 @@ use tracing::Span;
 
 use crate::config::Settings;
 use crate::mail::Mailer;
-use crate::{admin, auth, home, library, manage, ops, people, web};
+use crate::{admin, auth, daily, home, library, manage, ops, people, web};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -49,6 +49,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(home::router())
         .merge(auth::me_router())
         .merge(library::router())
+        .merge(daily::router())
         .route_layer(middleware::from_fn(auth::session::require_user));
     let manage = manage::manage_router().route_layer(middleware::from_fn(auth::require_manager));
     let admin = Router::new()

@@ -12,6 +12,7 @@
 //! - [`mail`]: SMTP delivery or the outbox.
 //! - [`manage`]: the manager's area (their direct reports).
 //! - [`ops`]: health, readiness and metrics.
+//! - [`daily`]: the Today page, the learning habit and spaced-repetition reviews.
 //! - [`activity`]: the append-only learning record.
 //! - [`library`]: content items, topics, search, saved items, collections, performance support.
 //! - [`jobs`]: the background worker and its scheduled jobs.
@@ -23,6 +24,7 @@ pub mod app;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod daily;
 pub mod db;
 pub mod demo;
 pub mod error;

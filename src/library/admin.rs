@@ -175,7 +175,26 @@ pub async fn create(
     ))
 }
 
-fn input_of(item: &items::Item, topic_ids: Vec<String>) -> ItemInput {
+fn input_of(
+    item: &items::Item,
+    topic_ids: Vec<String>,
+    questions: Vec<crate::daily::store::Question>,
+) -> ItemInput {
+    let questions = questions
+        .into_iter()
+        .map(|q| {
+            let mut options: [String; 5] = Default::default();
+            for (slot, o) in options.iter_mut().zip(q.options) {
+                *slot = o;
+            }
+            crate::daily::forms::QuestionSlot {
+                prompt: q.prompt,
+                options,
+                correct: (q.correct + 1).to_string(),
+                explanation: q.explanation,
+            }
+        })
+        .collect();
     ItemInput {
         title: item.title.clone(),
         summary: item.summary.clone(),
@@ -189,6 +208,7 @@ fn input_of(item: &items::Item, topic_ids: Vec<String>) -> ItemInput {
         open_access: item.open_access,
         topic_ids,
         new_topics: String::new(),
+        questions,
     }
 }
 
@@ -205,7 +225,8 @@ pub async fn edit_form(
         .map(|t| t.id.to_string())
         .collect();
     let topics = topics::all(&mut c).await?;
-    let input = input_of(&item, topic_ids);
+    let questions = crate::daily::store::item_questions(&mut c, id).await?;
+    let input = input_of(&item, topic_ids, questions);
     render(&ItemFormPage {
         page,
         heading: format!("Edit “{}”", item.title),

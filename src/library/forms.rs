@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use super::model::{Kind, MAX_BODY_BYTES, is_web_url};
+use crate::daily::forms::{QuestionInput, QuestionSlot, slots_from_pairs, validate_questions};
 use crate::web::FormErrors;
 
 /// Exactly what the author typed, kept for a re-render.
@@ -21,6 +22,8 @@ pub struct ItemInput {
     pub open_access: bool,
     pub topic_ids: Vec<String>,
     pub new_topics: String,
+    /// Five review-question slots (empty ones are ignored).
+    pub questions: Vec<QuestionSlot>,
 }
 
 /// An item form that passed every check that needs no database.
@@ -38,6 +41,7 @@ pub struct ValidItem {
     pub open_access: bool,
     pub topic_ids: Vec<Uuid>,
     pub new_topics: Vec<String>,
+    pub questions: Vec<QuestionInput>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -46,7 +50,10 @@ fn opt(s: &str) -> Option<String> {
 
 impl ItemInput {
     pub fn from_pairs(pairs: Vec<(String, String)>) -> ItemInput {
-        let mut f = ItemInput::default();
+        let mut f = ItemInput {
+            questions: slots_from_pairs(&pairs),
+            ..Default::default()
+        };
         for (k, v) in pairs {
             match k.as_str() {
                 "title" => f.title = v,
@@ -65,6 +72,17 @@ impl ItemInput {
             }
         }
         f
+    }
+
+    /// The five question slots, numbered from 1, for the form.
+    pub fn question_slots(&self) -> Vec<(usize, QuestionSlot)> {
+        let mut slots = self.questions.clone();
+        slots.resize(crate::daily::forms::MAX_QUESTIONS, QuestionSlot::default());
+        slots
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (i + 1, s))
+            .collect()
     }
 
     pub fn has_topic(&self, id: &Uuid) -> bool {
@@ -158,6 +176,7 @@ impl ItemInput {
         if topic_ids.is_empty() && new_topics.is_empty() {
             e.add("topics", "Choose at least one topic, or name a new one.");
         }
+        let questions = validate_questions(&self.questions, &mut e);
         if !e.is_empty() {
             return Err(e);
         }
@@ -174,6 +193,7 @@ impl ItemInput {
             open_access: self.open_access,
             topic_ids,
             new_topics,
+            questions,
         })
     }
 }

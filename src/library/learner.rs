@@ -16,6 +16,7 @@ use super::views::{ItemPage, LibraryPage};
 use crate::activity::{self, Verb};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
+use crate::auth::model::safe_next;
 use crate::error::{AppError, AppResult};
 use crate::web::{PageCtx, Pagination, redirect_with_flash, render};
 
@@ -223,10 +224,26 @@ fn action(
     }
 }
 
+#[derive(Deserialize, Default)]
+pub struct DoneForm {
+    #[serde(default)]
+    back: String,
+}
+
+/// Where to go after an action: a local `back` path, else the item.
+fn back_or_item(back: &str, slug: &str) -> String {
+    if back.is_empty() {
+        format!("/library/{slug}")
+    } else {
+        safe_next(Some(back))
+    }
+}
+
 pub async fn mark_done(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(slug): Path<String>,
+    Form(f): Form<DoneForm>,
 ) -> AppResult<Response> {
     let mut c = state.db.acquire().await?;
     let item = published_for_action(&mut c, &slug).await?;
@@ -237,13 +254,34 @@ pub async fn mark_done(
     } else {
         "You had already done this one."
     };
-    Ok(redirect_with_flash(&format!("/library/{}", item.slug), msg))
+    if !crate::daily::store::new_questions(&mut c, user.id, item.id)
+        .await?
+        .is_empty()
+    {
+        let back = if f.back.is_empty() {
+            "/today".to_owned()
+        } else {
+            safe_next(Some(&f.back))
+        };
+        let next = format!(
+            "/library/{}/questions?back={}",
+            item.slug,
+            percent_encoding::utf8_percent_encode(&back, percent_encoding::NON_ALPHANUMERIC)
+        );
+        return Ok(redirect_with_flash(
+            &next,
+            &format!("{msg} Now check what stuck."),
+        ));
+    }
+    Ok(redirect_with_flash(&back_or_item(&f.back, &item.slug), msg))
 }
 
 #[derive(Deserialize)]
 pub struct SaveForm {
     #[serde(default)]
     saved: String,
+    #[serde(default)]
+    back: String,
 }
 
 pub async fn save(
@@ -264,7 +302,7 @@ pub async fn save(
         "Saved for later. Find it under Saved."
     };
     tx.commit().await?;
-    Ok(redirect_with_flash(&format!("/library/{}", item.slug), msg))
+    Ok(redirect_with_flash(&back_or_item(&f.back, &item.slug), msg))
 }
 
 #[derive(Deserialize)]

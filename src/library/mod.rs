@@ -8,7 +8,7 @@ mod admin;
 mod collections;
 mod curation;
 pub mod forms;
-mod learner;
+pub mod learner;
 pub mod markdown;
 pub mod model;
 pub mod store;

@@ -33,10 +33,10 @@ async fn login_success_sets_a_safe_session_cookie_and_follows_next() {
         !cookie.contains("Secure"),
         "plain http must not set Secure: {cookie}"
     );
-    let page = c.get("/").await;
+    let page = c.get("/me/settings").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.text("h1").contains("Leo Martins"),
+        page.text(".account").contains("Leo Martins"),
         "{}",
         page.text("h1")
     );
@@ -160,7 +160,7 @@ async fn logout_ends_the_session() {
     assert_eq!(app.scalar_i64("SELECT count(*) FROM sessions").await, 0);
     let after = c.get("/login").await;
     assert!(after.text("[role=status]").contains("You have signed out."));
-    assert_eq!(c.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.get("/me/settings").await.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
@@ -183,7 +183,7 @@ async fn the_session_id_changes_at_login() {
     let mut attacker = app.client();
     attacker.cookies.insert("inflow_session".into(), stolen);
     assert_eq!(
-        attacker.get("/").await.status,
+        attacker.get("/me/settings").await.status,
         StatusCode::SEE_OTHER,
         "the old id no longer signs anyone in"
     );
@@ -193,19 +193,19 @@ async fn the_session_id_changes_at_login() {
 async fn idle_sessions_expire_after_eight_hours() {
     let app = TestApp::demo().await;
     let mut c = app.signed_in("learner@example.com").await;
-    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    assert_eq!(c.get("/me/settings").await.status, StatusCode::OK);
     sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '9 hours'")
         .execute(&app.pool)
         .await
         .unwrap();
-    assert_eq!(c.get("/").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(c.get("/me/settings").await.status, StatusCode::SEE_OTHER);
     let mut c = app.signed_in("learner@example.com").await;
     sqlx::query("UPDATE sessions SET created_at = now() - interval '31 days'")
         .execute(&app.pool)
         .await
         .unwrap();
     assert_eq!(
-        c.get("/").await.status,
+        c.get("/me/settings").await.status,
         StatusCode::SEE_OTHER,
         "absolute limit"
     );
@@ -229,7 +229,7 @@ async fn signing_in_with_a_stale_cookie_keeps_the_new_session() {
             .count(),
         1
     );
-    assert_eq!(c.get("/").await.status, StatusCode::OK);
+    assert_eq!(c.get("/me/settings").await.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -63,7 +63,19 @@ async fn an_invitation_works_once_and_signs_the_person_in() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
-    assert_eq!(nadia.get("/").await.text("h1"), "Hello, Nadia Rahman");
+    let first = nadia.get("/today").await;
+    assert_eq!(
+        first.location(),
+        "/me/habit?welcome=1",
+        "a new learner starts with onboarding"
+    );
+    assert!(
+        nadia
+            .get("/me/settings")
+            .await
+            .text(".account")
+            .contains("Nadia Rahman")
+    );
 
     let again = app
         .client()

@@ -146,7 +146,7 @@ async fn deactivating_blocks_sign_in_and_keeps_data() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        learner.get("/").await.status,
+        learner.get("/me/settings").await.status,
         StatusCode::SEE_OTHER,
         "their session ends"
     );

@@ -70,9 +70,12 @@ async fn a_learner_gets_403_on_admin_and_manage_pages() {
             .await,
         0
     );
-    let nav = c.get("/").await.text("nav[aria-label=Main]");
+    let nav = c.get("/me/settings").await.text("nav[aria-label=Main]");
     assert!(
-        nav.contains("Learn") && !nav.contains("My team") && !nav.contains("L&D admin"),
+        nav.contains("Today")
+            && nav.contains("Library")
+            && !nav.contains("My team")
+            && !nav.contains("L&D admin"),
         "{nav}"
     );
 }
@@ -91,7 +94,7 @@ async fn a_manager_sees_only_their_own_reports_and_no_admin() {
         "a Sales report is not the Product manager's"
     );
     assert_eq!(c.get("/admin/people").await.status, StatusCode::FORBIDDEN);
-    let nav = c.get("/").await.text("nav[aria-label=Main]");
+    let nav = c.get("/me/settings").await.text("nav[aria-label=Main]");
     assert!(nav.contains("My team") && !nav.contains("L&D admin"));
 }
 
@@ -107,7 +110,12 @@ async fn an_admin_reaches_every_area() {
         "/admin/people/import",
         "/manage/team",
         "/me/settings",
-        "/",
+        "/me/habit",
+        "/admin/library",
+        "/admin/topics",
+        "/admin/library/import",
+        "/library",
+        "/support",
     ] {
         assert_eq!(c.get(path).await.status, StatusCode::OK, "{path}");
     }

@@ -76,7 +76,7 @@ async fn changing_the_password_needs_the_current_one() {
         "this device stays signed in"
     );
     assert_eq!(
-        other_device.get("/").await.status,
+        other_device.get("/me/settings").await.status,
         StatusCode::SEE_OTHER,
         "other devices are signed out"
     );

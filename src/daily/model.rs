@@ -1,0 +1,311 @@
+//! Pure rules of daily learning: the habit (weekly target, forgiving streak
+//! with freezes, pauses), the spaced-repetition schedule of review
+//! questions, and the composition of the Today page. Dates are the
+//! learner's local dates; "today" is always an argument.
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use chrono::{Datelike, Duration, NaiveDate};
+
+/// An "I'm away" period, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pause {
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+impl Pause {
+    pub fn covers(&self, d: NaiveDate) -> bool {
+        self.starts_on <= d && d <= self.ends_on
+    }
+    pub fn days(&self) -> i64 {
+        (self.ends_on - self.starts_on).num_days() + 1
+    }
+}
+
+pub const FREEZE_EVERY: u32 = 7;
+pub const MAX_FREEZES: u32 = 2;
+/// How far back the habit looks (bounds the query whatever the history).
+pub const HISTORY_DAYS: i64 = 400;
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Habit {
+    pub current: u32,
+    pub longest: u32,
+    pub freezes: u32,
+    pub freezes_used: u32,
+    pub learned_today: bool,
+    pub paused_today: bool,
+    pub week_days: u32,
+}
+
+/// The Monday of `d`'s week.
+pub fn week_start(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(d.weekday().num_days_from_monday() as i64)
+}
+
+/// Walk the days from the first learning day to today. A learning day
+/// extends the streak; every 7 consecutive learning days earn a freeze (at
+/// most 2 held); a missed day uses a freeze or ends the streak; paused days
+/// change nothing; today is not missed until it is over.
+pub fn habit(days: &[NaiveDate], pauses: &[Pause], today: NaiveDate) -> Habit {
+    let learned: HashSet<NaiveDate> = days.iter().copied().filter(|d| *d <= today).collect();
+    let paused = |d: NaiveDate| pauses.iter().any(|p| p.covers(d));
+    let mut h = Habit {
+        learned_today: learned.contains(&today),
+        paused_today: paused(today),
+        ..Default::default()
+    };
+    let Some(first) = learned.iter().min().copied() else {
+        return h;
+    };
+    let (mut streak, mut run) = (0u32, 0u32);
+    let mut d = first;
+    while d <= today {
+        if paused(d) {
+            // Frozen: neither kept nor broken.
+        } else if learned.contains(&d) {
+            streak += 1;
+            run += 1;
+            if run.is_multiple_of(FREEZE_EVERY) && h.freezes < MAX_FREEZES {
+                h.freezes += 1;
+            }
+            h.longest = h.longest.max(streak);
+        } else if d != today {
+            run = 0;
+            if h.freezes > 0 && streak > 0 {
+                h.freezes -= 1;
+                h.freezes_used += 1;
+            } else {
+                streak = 0;
+            }
+        }
+        d += Duration::days(1);
+    }
+    h.current = streak;
+    let monday = week_start(today);
+    h.week_days = learned
+        .iter()
+        .filter(|d| **d >= monday && **d <= today)
+        .count() as u32;
+    h
+}
+
+/// Days after a correct answer at each stage; a correct answer after the last one retires the question.
+pub const INTERVALS: [i64; 5] = [1, 3, 7, 16, 35];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Review {
+    /// How many intervals the question has passed (0 = new or just missed).
+    pub stage: i32,
+    pub due_on: NaiveDate,
+    pub retired: bool,
+}
+
+/// The next review after answering on `today`.
+pub fn next_review(stage: Option<i32>, correct: bool, today: NaiveDate) -> Review {
+    let stage = stage.unwrap_or(0).clamp(0, INTERVALS.len() as i32);
+    if !correct {
+        return Review {
+            stage: 0,
+            due_on: today + Duration::days(1),
+            retired: false,
+        };
+    }
+    match INTERVALS.get(stage as usize) {
+        Some(days) => Review {
+            stage: stage + 1,
+            due_on: today + Duration::days(*days),
+            retired: false,
+        },
+        None => Review {
+            stage,
+            due_on: today,
+            retired: true,
+        },
+    }
+}
+
+/// A candidate card for Today.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub key: String,
+    pub minutes: i32,
+}
+
+pub const MAX_REVIEWS: usize = 3;
+pub const REVIEW_MINUTES: i32 = 1;
+
+/// A number that is the same for one learner on one date, and different the next day.
+pub fn daily_seed(user: &str, date: NaiveDate) -> u64 {
+    let mut h = DefaultHasher::new();
+    (user, date.to_string()).hash(&mut h);
+    h.finish()
+}
+
+/// What Today shows, in order: campaign steps (oldest first), at most three
+/// reviews, then recommendations rotated by the daily seed, while they fit
+/// the minutes left in the budget. Returns indexes into each list.
+pub fn compose(
+    budget_left: i32,
+    steps: &[Candidate],
+    reviews: &[Candidate],
+    recs: &[Candidate],
+    seed: u64,
+) -> (Vec<usize>, Vec<usize>, Vec<usize>) {
+    let mut left = budget_left;
+    let mut take = |list: &[Candidate], order: Vec<usize>, max: usize| {
+        let mut chosen = Vec::new();
+        for i in order {
+            if chosen.len() == max {
+                break;
+            }
+            if list[i].minutes <= left {
+                left -= list[i].minutes;
+                chosen.push(i);
+            }
+        }
+        chosen
+    };
+    let s = take(steps, (0..steps.len()).collect(), usize::MAX);
+    let r = take(reviews, (0..reviews.len()).collect(), MAX_REVIEWS);
+    let mut order: Vec<usize> = (0..recs.len()).collect();
+    order.sort_by_key(|i| {
+        let mut h = DefaultHasher::new();
+        (seed, &recs[*i].key).hash(&mut h);
+        h.finish()
+    });
+    let c = take(recs, order, usize::MAX);
+    (s, r, c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn run(from: &str, n: i64) -> Vec<NaiveDate> {
+        (0..n).map(|i| d(from) + Duration::days(i)).collect()
+    }
+
+    #[test]
+    fn a_streak_counts_consecutive_days_and_today_is_not_missed_yet() {
+        let days = run("2026-11-23", 5); // Mon..Fri
+        let h = habit(&days, &[], d("2026-11-28")); // Saturday, not learned yet
+        assert_eq!((h.current, h.longest, h.learned_today), (5, 5, false));
+        let h = habit(&days, &[], d("2026-11-29")); // Saturday missed, no freeze
+        assert_eq!(h.current, 0);
+        assert_eq!(h.longest, 5);
+    }
+
+    #[test]
+    fn seven_days_earn_a_freeze_used_on_a_missed_day() {
+        let mut days = run("2026-11-01", 7);
+        days.extend(run("2026-11-09", 3)); // 8 Nov missed
+        let h = habit(&days, &[], d("2026-11-11"));
+        assert_eq!((h.current, h.freezes, h.freezes_used), (10, 0, 1));
+        // Two missed days with one freeze: the streak ends.
+        let mut days = run("2026-11-01", 7);
+        days.push(d("2026-11-10"));
+        assert_eq!(habit(&days, &[], d("2026-11-10")).current, 1);
+    }
+
+    #[test]
+    fn at_most_two_freezes_are_held() {
+        let days = run("2026-10-01", 28);
+        let h = habit(&days, &[], d("2026-10-28"));
+        assert_eq!((h.current, h.freezes), (28, MAX_FREEZES));
+    }
+
+    #[test]
+    fn a_pause_freezes_the_streak() {
+        let mut days = run("2026-11-01", 3);
+        days.extend(run("2026-11-10", 2));
+        let pause = Pause {
+            starts_on: d("2026-11-04"),
+            ends_on: d("2026-11-09"),
+        };
+        let h = habit(&days, &[pause], d("2026-11-11"));
+        assert_eq!(h.current, 5);
+        assert!(habit(&days, &[pause], d("2026-11-05")).paused_today);
+        assert_eq!(pause.days(), 6);
+    }
+
+    #[test]
+    fn the_week_is_monday_based_and_resets_across_the_boundary() {
+        let days = vec![
+            d("2026-11-27"),
+            d("2026-11-28"),
+            d("2026-11-29"),
+            d("2026-11-30"),
+        ];
+        assert_eq!(habit(&days, &[], d("2026-11-29")).week_days, 3); // Fri, Sat, Sun
+        assert_eq!(habit(&days, &[], d("2026-11-30")).week_days, 1); // Monday: a new week
+        assert_eq!(week_start(d("2026-11-29")), d("2026-11-23"));
+        assert_eq!(week_start(d("2026-11-30")), d("2026-11-30"));
+    }
+
+    #[test]
+    fn review_intervals_grow_and_a_miss_comes_back_tomorrow() {
+        let t = d("2026-11-30");
+        let mut stage = None;
+        let mut dues = Vec::new();
+        for _ in 0..5 {
+            let r = next_review(stage, true, t);
+            dues.push((r.due_on - t).num_days());
+            stage = Some(r.stage);
+        }
+        assert_eq!(dues, vec![1, 3, 7, 16, 35]);
+        assert!(
+            next_review(stage, true, t).retired,
+            "correct at the last interval retires it"
+        );
+        let miss = next_review(Some(4), false, t);
+        assert_eq!((miss.stage, miss.due_on), (0, d("2026-12-01")));
+    }
+
+    #[test]
+    fn composition_follows_the_order_and_the_budget() {
+        let c = |k: &str, m| Candidate {
+            key: k.into(),
+            minutes: m,
+        };
+        let steps = vec![c("s1", 4)];
+        let reviews = vec![c("q1", 1), c("q2", 1), c("q3", 1), c("q4", 1)];
+        let recs = vec![c("a", 3), c("b", 2), c("c", 12), c("d", 1)];
+        let (s, r, k) = compose(10, &steps, &reviews, &recs, 42);
+        assert_eq!(s, vec![0]);
+        assert_eq!(r, vec![0, 1, 2], "at most three reviews");
+        let minutes: i32 = 4 + 3 + k.iter().map(|i| recs[*i].minutes).sum::<i32>();
+        assert!(minutes <= 10);
+        assert!(!k.contains(&2), "a 12-minute item does not fit");
+        assert_eq!(
+            compose(10, &steps, &reviews, &recs, 42),
+            (s, r, k.clone()),
+            "deterministic"
+        );
+        let other_days: HashSet<Vec<usize>> = (0..20)
+            .map(|seed| compose(10, &[], &[], &recs, seed).2)
+            .collect();
+        assert!(
+            other_days.len() > 1,
+            "recommendations rotate from day to day"
+        );
+        assert_eq!(
+            compose(0, &steps, &reviews, &recs, 1),
+            (vec![], vec![], vec![])
+        );
+    }
+
+    #[test]
+    fn the_daily_seed_is_stable_per_learner_and_date() {
+        let a = daily_seed("u1", d("2026-11-30"));
+        assert_eq!(a, daily_seed("u1", d("2026-11-30")));
+        assert_ne!(a, daily_seed("u1", d("2026-12-01")));
+        assert_ne!(a, daily_seed("u2", d("2026-11-30")));
+    }
+}

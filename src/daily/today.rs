@@ -1,0 +1,292 @@
+//! The Today page and what learners do on it: answer reviews, dismiss
+//! recommendations; an item's questions after it is done; the history.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::model::{self, Candidate, MAX_REVIEWS, REVIEW_MINUTES};
+use super::store;
+use super::views::{HistoryPage, QuestionsPage, RecCard, TodayPage, heat_cells};
+use crate::activity::{self, Verb};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::auth::model::safe_next;
+use crate::error::{AppError, AppResult};
+use crate::library::learner::{Lookup, lookup_published};
+use crate::web::{PageCtx, redirect_with_flash, render};
+
+/// The learner's local date now.
+pub fn today_of(user: &CurrentUser) -> NaiveDate {
+    activity::local_date(&user.timezone, Utc::now())
+}
+
+fn reason(rec: &store::Rec) -> String {
+    match &rec.topic {
+        Some(t) => format!("Because you follow {t}"),
+        None => "Popular with colleagues".to_owned(),
+    }
+}
+
+pub async fn today(
+    State(state): State<AppState>,
+    page: PageCtx,
+    user: CurrentUser,
+) -> AppResult<Response> {
+    let today = today_of(&user);
+    let mut c = state.db.acquire().await?;
+    let Some(settings) = store::settings(&mut c, user.id)
+        .await?
+        .filter(|s| s.onboarded)
+    else {
+        return Ok(Redirect::to("/me/habit?welcome=1").into_response());
+    };
+    let since = today - Duration::days(model::HISTORY_DAYS);
+    let days = store::learning_days(&mut c, user.id, since).await?;
+    let pause_rows = store::pauses(&mut c, user.id, since).await?;
+    let pauses: Vec<model::Pause> = pause_rows.iter().map(store::PauseRow::pause).collect();
+    let habit = model::habit(&days, &pauses, today);
+    if habit.longest as i32 > settings.best_streak {
+        store::raise_best_streak(&mut c, user.id, habit.longest as i32).await?;
+    }
+    let minutes_done = store::minutes_done(&mut c, user.id, today).await?;
+    let paused_until = pauses.iter().find(|p| p.covers(today)).map(|p| p.ends_on);
+    let (reviews, recs) = if paused_until.is_some() {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            store::due_reviews(&mut c, user.id, today, MAX_REVIEWS as i64).await?,
+            store::recommendations(&mut c, user.id, 40).await?,
+        )
+    };
+    let review_c: Vec<Candidate> = reviews
+        .iter()
+        .map(|q| Candidate {
+            key: q.id.to_string(),
+            minutes: REVIEW_MINUTES,
+        })
+        .collect();
+    let rec_c: Vec<Candidate> = recs
+        .iter()
+        .map(|r| Candidate {
+            key: r.id.to_string(),
+            minutes: r.minutes,
+        })
+        .collect();
+    let seed = model::daily_seed(&user.id.to_string(), today);
+    let left = settings.daily_minutes - minutes_done;
+    let (_, chosen_reviews, chosen_recs) = model::compose(left, &[], &review_c, &rec_c, seed);
+    // The optional extra: the first of today's rotation that did not fit.
+    let (_, _, everything) = model::compose(i32::MAX, &[], &[], &rec_c, seed);
+    let extra_index = everything.into_iter().find(|i| !chosen_recs.contains(i));
+    let mut recs: Vec<Option<store::Rec>> = recs.into_iter().map(Some).collect();
+    let card = |r: store::Rec| RecCard {
+        reason: reason(&r),
+        rec: r,
+    };
+    let chosen: Vec<RecCard> = chosen_recs
+        .iter()
+        .filter_map(|i| recs[*i].take())
+        .map(card)
+        .collect();
+    let extra = extra_index.and_then(|i| recs[i].take()).map(card);
+    let mut reviews: Vec<Option<store::Question>> = reviews.into_iter().map(Some).collect();
+    let reviews = chosen_reviews
+        .iter()
+        .filter_map(|i| reviews[*i].take())
+        .collect();
+    let first_name = user
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or(&user.name)
+        .to_owned();
+    Ok(render(&TodayPage {
+        page,
+        first_name,
+        why: settings.why,
+        habit,
+        weekly_target: settings.weekly_target,
+        daily_minutes: settings.daily_minutes,
+        minutes_done,
+        reviews,
+        recs: chosen,
+        extra,
+        paused_until,
+        today,
+    })?
+    .into_response())
+}
+
+pub async fn dismiss(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(item): Path<Uuid>,
+) -> AppResult<Response> {
+    let mut tx = state.db.begin().await?;
+    store::dismiss(&mut tx, user.id, item).await?;
+    let now = Utc::now();
+    let a = activity::store::Action {
+        user_id: user.id,
+        verb: Verb::Dismissed,
+        object_type: "item",
+        object_id: item,
+        at: now,
+        local_date: activity::local_date(&user.timezone, now),
+        duration_seconds: None,
+        score: None,
+    };
+    activity::store::record(&mut tx, &a).await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        "/today",
+        "Got it: we won't suggest that one again.",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct AnswerForm {
+    #[serde(default)]
+    answer: String,
+    #[serde(default)]
+    back: String,
+}
+
+pub async fn answer(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(qid): Path<Uuid>,
+    Form(f): Form<AnswerForm>,
+) -> AppResult<Response> {
+    let back = if f.back.is_empty() {
+        "/today".to_owned()
+    } else {
+        safe_next(Some(&f.back))
+    };
+    let Ok(choice) = f.answer.parse::<i32>() else {
+        return Ok(redirect_with_flash(&back, "Choose an answer first."));
+    };
+    let today = today_of(&user);
+    let mut tx = state.db.begin().await?;
+    let q = store::question(&mut tx, qid).await?;
+    if choice < 0 || choice as usize >= q.options.len() {
+        return Err(AppError::Validation(
+            "That answer is not one of the options.".into(),
+        ));
+    }
+    let correct = choice == q.correct;
+    let stage = store::stage(&mut tx, user.id, qid).await?;
+    let next = model::next_review(stage, correct, today);
+    store::schedule(&mut tx, user.id, qid, next, today).await?;
+    let now = Utc::now();
+    let a = activity::store::Action {
+        user_id: user.id,
+        verb: Verb::Answered,
+        object_type: "question",
+        object_id: qid,
+        at: now,
+        local_date: activity::local_date(&user.timezone, now),
+        duration_seconds: None,
+        score: Some(if correct { 1.0 } else { 0.0 }),
+    };
+    activity::store::record(&mut tx, &a).await?;
+    tx.commit().await?;
+    let verdict = if correct {
+        "Correct!".to_owned()
+    } else {
+        format!(
+            "Not quite: the answer is “{}”.",
+            q.options[q.correct as usize]
+        )
+    };
+    let when = if next.retired {
+        "You know this one: it won't come back.".to_owned()
+    } else {
+        format!("It comes back on {}.", next.due_on.format("%a %-d %b"))
+    };
+    let explanation = if q.explanation.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", q.explanation)
+    };
+    Ok(redirect_with_flash(
+        &back,
+        &format!("{verdict}{explanation} {when}"),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+pub struct BackQuery {
+    #[serde(default)]
+    back: String,
+}
+
+/// An item's questions, offered right after it is marked done.
+pub async fn questions(
+    State(state): State<AppState>,
+    page: PageCtx,
+    user: CurrentUser,
+    Path(slug): Path<String>,
+    Query(q): Query<BackQuery>,
+) -> AppResult<Html<String>> {
+    let mut c = state.db.acquire().await?;
+    let item = match lookup_published(&mut c, &slug).await? {
+        Lookup::Found(item) => *item,
+        _ => return Err(AppError::NotFound),
+    };
+    let questions = store::new_questions(&mut c, user.id, item.id).await?;
+    let back = if q.back.is_empty() {
+        "/today".to_owned()
+    } else {
+        safe_next(Some(&q.back))
+    };
+    render(&QuestionsPage {
+        page,
+        item_title: item.title,
+        item_slug: item.slug,
+        questions,
+        back,
+    })
+}
+
+pub async fn history(
+    State(state): State<AppState>,
+    page: PageCtx,
+    user: CurrentUser,
+) -> AppResult<Html<String>> {
+    let today = today_of(&user);
+    let mut c = state.db.acquire().await?;
+    let since = today - Duration::days(model::HISTORY_DAYS);
+    let days = store::learning_days(&mut c, user.id, since).await?;
+    let pauses: Vec<model::Pause> = store::pauses(&mut c, user.id, since)
+        .await?
+        .iter()
+        .map(store::PauseRow::pause)
+        .collect();
+    let habit = model::habit(&days, &pauses, today);
+    let best = store::settings(&mut c, user.id)
+        .await?
+        .map_or(0, |s| s.best_streak.max(0) as u32)
+        .max(habit.longest);
+    let cells = heat_cells(&days, today);
+    let first = cells.first().map_or(today, |c| c.date);
+    let rows = store::history(&mut c, user.id, first).await?;
+    let mut by_day: Vec<(NaiveDate, Vec<store::HistoryRow>)> = Vec::new();
+    for row in rows {
+        match by_day.last_mut() {
+            Some((d, list)) if *d == row.local_date => list.push(row),
+            _ => by_day.push((row.local_date, vec![row])),
+        }
+    }
+    let learning_days = cells.iter().filter(|c| c.learned).count();
+    render(&HistoryPage {
+        page,
+        cells,
+        learning_days,
+        habit,
+        best,
+        days: by_day,
+    })
+}
