@@ -1,8 +1,10 @@
 //! The demo organisation: 41 people in 4 teams with managers, and one L&D
-//! admin, and a library of 60 items ([`library`]). Fixed logins share the
+//! admin, a library of 60 items ([`library`]) and weeks of daily learning
+//! ([`daily`]). Fixed logins share the
 //! password `inflow-demo`. Seeding twice duplicates nothing (people, teams
 //! and items are matched by email, name and slug).
 
+pub mod daily;
 pub mod library;
 
 use sqlx::PgPool;
@@ -136,7 +138,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
         &hash,
     )
     .await?;
-    let mut learners: Vec<(Uuid, String)> = Vec::new();
+    let mut learners: Vec<(Uuid, String, &'static str)> = Vec::new();
     for team in &TEAMS {
         let team_id = match store::team_id_by_name(&mut tx, team.name).await? {
             Some(id) => id,
@@ -175,10 +177,16 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
                 &hash,
             )
             .await?;
-            learners.push((id, team.timezone.to_owned()));
+            learners.push((id, team.timezone.to_owned(), team.name));
         }
     }
-    let items = library::seed(&mut tx, admin, &learners, chrono::Utc::now()).await?;
+    let now = chrono::Utc::now();
+    let by_zone: Vec<(Uuid, String)> = learners
+        .iter()
+        .map(|(id, tz, _)| (*id, tz.clone()))
+        .collect();
+    let items = library::seed(&mut tx, admin, &by_zone, now).await?;
+    daily::seed(&mut tx, &learners, now).await?;
     let n = store::count_users(&mut tx).await?;
     if n > before || items > 0 {
         let details = serde_json::json!({ "people_added": n - before, "items_added": items });
