@@ -168,7 +168,7 @@ pub async fn add_pause(c: &mut PgConnection, user: Uuid, p: Pause) -> sqlx::Resu
     Ok(())
 }
 
-/// Remove a pause that has not started yet (and undo its push of review dates).
+/// Remove a pause that starts today or later (and undo its push of review dates).
 pub async fn cancel_pause(
     c: &mut PgConnection,
     user: Uuid,
@@ -177,7 +177,7 @@ pub async fn cancel_pause(
 ) -> sqlx::Result<bool> {
     let Some(p) = sqlx::query_as!(
         PauseRow,
-        "DELETE FROM habit_pauses WHERE id = $1 AND user_id = $2 AND starts_on > $3 RETURNING id, starts_on, ends_on",
+        "DELETE FROM habit_pauses WHERE id = $1 AND user_id = $2 AND starts_on >= $3 RETURNING id, starts_on, ends_on",
         id,
         user,
         today

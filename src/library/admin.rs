@@ -160,6 +160,7 @@ pub async fn create(
     let slug = unique_slug(&base, &items::slugs_like(&mut tx, &base, None).await?);
     let id = items::insert(&mut tx, &slug, &fields(&v, &html), Some(admin.id)).await?;
     items::set_topics(&mut tx, id, &topic_ids).await?;
+    crate::daily::store::set_questions(&mut tx, id, &v.questions).await?;
     audit(
         &mut tx,
         Some(admin.id),
@@ -272,6 +273,7 @@ pub async fn update(
         items::record_rename(&mut tx, id, &before.slug, &slug).await?;
     }
     items::set_topics(&mut tx, id, &topic_ids).await?;
+    crate::daily::store::set_questions(&mut tx, id, &v.questions).await?;
     audit(
         &mut tx,
         Some(admin.id),

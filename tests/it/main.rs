@@ -7,6 +7,7 @@ mod harness;
 mod auth;
 mod cli;
 mod cluster;
+mod daily;
 mod invites;
 mod library;
 mod mail;

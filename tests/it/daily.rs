@@ -1,0 +1,549 @@
+//! Daily learning through HTTP: onboarding, the Today page (order,
+//! determinism, budget, dismissal, done for today), review questions and
+//! their schedule, pauses, time zones and the history page.
+
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::harness::{Client, TestApp};
+
+async fn user_id(app: &TestApp, email: &str) -> Uuid {
+    sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+fn local_today(tz: &str) -> NaiveDate {
+    Utc::now()
+        .with_timezone(&tz.parse::<chrono_tz::Tz>().unwrap())
+        .date_naive()
+}
+
+/// A learner who has just been invited and signed in (no habit yet).
+async fn new_learner(app: &TestApp, email: &str, tz: &str) -> Client {
+    let mut admin = app.signed_in("admin@example.com").await;
+    let res = admin
+        .post(
+            "/admin/people",
+            &[
+                ("name", "Nova Learner"),
+                ("email", email),
+                ("role", "learner"),
+                ("timezone", tz),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let link = app.last_mail_link(email).await.unwrap();
+    let mut c = app.client();
+    c.post(
+        &link,
+        &[
+            ("password", "a long password"),
+            ("confirm", "a long password"),
+        ],
+    )
+    .await;
+    c
+}
+
+#[tokio::test]
+async fn a_new_learner_is_onboarded_and_can_skip() {
+    let app = TestApp::demo().await;
+    let mut c = new_learner(&app, "nova@example.com", "Europe/Lisbon").await;
+    let res = c.get("/today").await;
+    assert_eq!(res.location(), "/me/habit?welcome=1");
+    let welcome = c.get("/me/habit?welcome=1").await;
+    assert_eq!(welcome.text("h1"), "Welcome to Inflow");
+    let bad = c
+        .post(
+            "/me/habit",
+            &[
+                ("welcome", "1"),
+                ("daily_minutes", "12"),
+                ("weekly_target", "3"),
+                ("timezone", "Lisbon"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text("#daily_minutes-error").contains("5, 10 or 15"));
+    assert_eq!(bad.input_value("timezone").as_deref(), Some("Lisbon"));
+    let writing: Uuid = sqlx::query_scalar("SELECT id FROM topics WHERE name = 'Writing'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let ok = c
+        .post(
+            "/me/habit",
+            &[
+                ("welcome", "1"),
+                ("daily_minutes", "15"),
+                ("weekly_target", "4"),
+                ("timezone", "Europe/Lisbon"),
+                ("why", "Clearer emails"),
+                ("topics", &writing.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(ok.location(), "/today");
+    let today = c.get("/today").await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert!(today.text(".why").contains("Clearer emails"));
+    assert!(today.text(".habit-stats").contains("0 of 4 days"));
+    let reasons = today.texts(".item-card .why-here");
+    assert!(
+        !reasons.is_empty() && reasons.iter().all(|r| r == "Because you follow Writing"),
+        "{reasons:?}"
+    );
+
+    let mut skipper = new_learner(&app, "skip@example.com", "UTC").await;
+    assert_eq!(
+        skipper.post("/me/habit/skip", &[]).await.location(),
+        "/today"
+    );
+    let page = skipper.get("/today").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.texts(".item-card .why-here")
+            .iter()
+            .all(|r| r == "Popular with colleagues")
+    );
+}
+
+#[tokio::test]
+async fn today_puts_reviews_first_is_stable_and_fits_the_budget() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("learner@example.com").await;
+    let first = c.get("/today").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let headings = first.texts("main section h2");
+    assert_eq!(
+        headings,
+        vec!["Review".to_owned(), "For you today".to_owned()]
+    );
+    assert_eq!(
+        first.texts(".review-card").len(),
+        3,
+        "three reviews are due"
+    );
+    let again = c.get("/today").await;
+    assert_eq!(
+        first.texts(".item-card h3"),
+        again.texts(".item-card h3"),
+        "reloading does not reshuffle"
+    );
+    let minutes: i32 = first
+        .texts(".item-card .meta")
+        .iter()
+        .map(|m| {
+            m.split(" · ")
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(" min")
+                .parse::<i32>()
+                .unwrap()
+        })
+        .sum();
+    assert!(
+        minutes + 3 <= 10,
+        "budget of 10 minutes: {minutes} + 3 reviews"
+    );
+    assert!(
+        first.text(".habit-stats").contains("9 days"),
+        "{}",
+        first.text(".habit-stats")
+    );
+}
+
+#[tokio::test]
+async fn not_for_me_is_never_recommended_again_and_done_items_leave() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("learner@example.com").await;
+    let page = c.get("/today").await;
+    let titles = page.texts(".item-card h3");
+    let doc = page.doc();
+    let sel = scraper::Selector::parse("form[action^='/today/dismiss/']").unwrap();
+    let action = doc
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("action")
+        .unwrap()
+        .to_owned();
+    assert_eq!(c.post(&action, &[]).await.location(), "/today");
+    let item: Uuid = action.rsplit('/').next().unwrap().parse().unwrap();
+    let after = c.get("/today").await;
+    assert!(
+        !after.texts(".item-card h3").contains(&titles[0]),
+        "dismissed item gone: {:?}",
+        after.texts(".item-card h3")
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM dismissed_items").await,
+        1
+    );
+    for _ in 0..5 {
+        assert!(!c.get("/today").await.body.contains(&item.to_string()));
+    }
+}
+
+#[tokio::test]
+async fn answering_a_review_schedules_it_and_counts_as_a_learning_day() {
+    let app = TestApp::demo().await;
+    let leo = user_id(&app, "learner@example.com").await;
+    let mut c = app.signed_in("learner@example.com").await;
+    let page = c.get("/today").await;
+    assert!(page.text(".habit-stats").contains("0 of 3 days"));
+    let sel = scraper::Selector::parse("form.review-card").unwrap();
+    let doc = page.doc();
+    let form = doc.select(&sel).next().unwrap();
+    let action = form.value().attr("action").unwrap().to_owned();
+    let qid: Uuid = action.rsplit('/').next().unwrap().parse().unwrap();
+    let correct: i32 = sqlx::query_scalar("SELECT correct FROM review_questions WHERE id = $1")
+        .bind(qid)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let stage_before: i32 = sqlx::query_scalar(
+        "SELECT stage FROM review_schedule WHERE user_id = $1 AND question_id = $2",
+    )
+    .bind(leo)
+    .bind(qid)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+
+    let res = c
+        .post(
+            &action,
+            &[("answer", &correct.to_string()), ("back", "/today")],
+        )
+        .await;
+    assert_eq!(res.location(), "/today");
+    let after = c.get("/today").await;
+    let flash = after.text("[role=status]");
+    assert!(
+        flash.starts_with("Correct!") && flash.contains("comes back on"),
+        "{flash}"
+    );
+    let (stage, due): (i32, NaiveDate) = sqlx::query_as(
+        "SELECT stage, due_on FROM review_schedule WHERE user_id = $1 AND question_id = $2",
+    )
+    .bind(leo)
+    .bind(qid)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let today = local_today("Europe/London");
+    let intervals = [1, 3, 7, 16, 35];
+    assert_eq!(stage, stage_before + 1);
+    assert_eq!(
+        due,
+        today + Duration::days(intervals[stage_before as usize])
+    );
+    assert!(
+        !after.body.contains(&format!("/today/review/{qid}")),
+        "the answered review is no longer due"
+    );
+    assert!(
+        after.text(".habit-stats").contains("1 of 3 days"),
+        "answering counts: {}",
+        after.text(".habit-stats")
+    );
+    assert!(after.text(".habit-stats").contains("10 days"));
+
+    // A wrong answer brings the next one back tomorrow, from the start.
+    let doc = after.doc();
+    let form = doc.select(&sel).next().unwrap();
+    let action = form.value().attr("action").unwrap().to_owned();
+    let qid: Uuid = action.rsplit('/').next().unwrap().parse().unwrap();
+    let correct: i32 = sqlx::query_scalar("SELECT correct FROM review_questions WHERE id = $1")
+        .bind(qid)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    c.post(&action, &[("answer", &((correct + 1) % 2).to_string())])
+        .await;
+    let (stage, due): (i32, NaiveDate) = sqlx::query_as(
+        "SELECT stage, due_on FROM review_schedule WHERE user_id = $1 AND question_id = $2",
+    )
+    .bind(leo)
+    .bind(qid)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((stage, due), (0, today + Duration::days(1)));
+    assert!(
+        c.get("/today")
+            .await
+            .text("[role=status]")
+            .starts_with("Not quite")
+    );
+}
+
+#[tokio::test]
+async fn done_offers_the_items_questions_at_once() {
+    let app = TestApp::demo().await;
+    let mut admin = app.signed_in("admin@example.com").await;
+    let id: Uuid = sqlx::query_scalar(
+        "SELECT id FROM content_items WHERE slug = 'praise-that-means-something'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let edit = format!("/admin/library/{id}");
+    let form = admin.get(&edit).await;
+    let feedback: Uuid = sqlx::query_scalar("SELECT id FROM topics WHERE name = 'Feedback'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let body = form.text("#body");
+    let base = [
+        ("title", "Praise that means something"),
+        ("summary", "Specific praise works."),
+        ("kind", "article"),
+        ("body", body.as_str()),
+        ("minutes", "2"),
+    ];
+    let topic = feedback.to_string();
+    let mut bad: Vec<(&str, &str)> = base.to_vec();
+    bad.extend([
+        ("topics", topic.as_str()),
+        ("q1_prompt", "Only one option"),
+        ("q1_option1", "Yes"),
+        ("q1_correct", "1"),
+    ]);
+    let res = admin.post(&edit, &bad).await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text("#q1-error").contains("two answer options"));
+    assert_eq!(
+        res.input_value("q1_prompt").as_deref(),
+        Some("Only one option")
+    );
+    let mut good: Vec<(&str, &str)> = base.to_vec();
+    good.extend([
+        ("topics", topic.as_str()),
+        ("q1_prompt", "What makes praise useful?"),
+        ("q1_option1", "Being specific"),
+        ("q1_option2", "Being loud"),
+        ("q1_correct", "1"),
+        (
+            "q1_explanation",
+            "Specific praise tells people what to repeat.",
+        ),
+    ]);
+    assert_eq!(admin.post(&edit, &good).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        admin.get(&edit).await.input_value("q1_prompt").as_deref(),
+        Some("What makes praise useful?")
+    );
+
+    let mut c = app.signed_in("priya.nair@example.com").await;
+    let res = c
+        .post(
+            "/library/praise-that-means-something/done",
+            &[("back", "/today")],
+        )
+        .await;
+    assert_eq!(
+        res.location(),
+        "/library/praise-that-means-something/questions?back=%2Ftoday"
+    );
+    let page = c.get(res.location()).await;
+    assert_eq!(
+        page.texts("legend"),
+        vec!["What makes praise useful?".to_owned()]
+    );
+    let sel = scraper::Selector::parse("form.review-card").unwrap();
+    let action = page
+        .doc()
+        .select(&sel)
+        .next()
+        .unwrap()
+        .value()
+        .attr("action")
+        .unwrap()
+        .to_owned();
+    let back = page.input_value("back").unwrap();
+    let res = c.post(&action, &[("answer", "0"), ("back", &back)]).await;
+    assert_eq!(
+        res.location(),
+        "/library/praise-that-means-something/questions"
+    );
+    let done = c.get(res.location()).await;
+    assert!(
+        done.text("[role=status]")
+            .contains("Specific praise tells people what to repeat.")
+    );
+    assert!(done.text("main").contains("You've answered every question"));
+}
+
+#[tokio::test]
+async fn a_pause_freezes_the_habit_and_pushes_reviews_back() {
+    let app = TestApp::demo().await;
+    let leo = user_id(&app, "learner@example.com").await;
+    let mut c = app.signed_in("learner@example.com").await;
+    let today = local_today("Europe/London");
+    let past = c
+        .post(
+            "/me/pauses",
+            &[
+                ("starts_on", &(today - Duration::days(1)).to_string()),
+                ("ends_on", &today.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.text("#starts_on-error").contains("past"));
+    let upcoming = |app: &TestApp| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (Uuid, NaiveDate)>("SELECT question_id, due_on FROM review_schedule WHERE user_id = $1 AND NOT retired ORDER BY question_id")
+                .bind(leo)
+                .fetch_all(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let before = upcoming(&app).await;
+    assert!(before.iter().filter(|(_, d)| *d >= today).count() >= 3);
+    let res = c
+        .post(
+            "/me/pauses",
+            &[
+                ("starts_on", &today.to_string()),
+                ("ends_on", &(today + Duration::days(6)).to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let page = c.get("/today").await;
+    assert!(
+        page.text("main h2").contains("You're away until"),
+        "{}",
+        page.text("main h2")
+    );
+    assert!(
+        page.texts(".review-card, .item-card").is_empty(),
+        "nothing new is queued"
+    );
+    assert!(page.text(".habit-stats").contains("Paused"));
+    assert!(
+        page.text(".habit-stats").contains("9 days"),
+        "the streak is frozen, not broken"
+    );
+    let during = upcoming(&app).await;
+    for ((q, was), (_, now)) in before.iter().zip(&during) {
+        let expected = if *was >= today {
+            *was + Duration::days(7)
+        } else {
+            *was
+        };
+        assert_eq!(
+            *now, expected,
+            "question {q}: due dates from the pause on move back by its 7 days"
+        );
+    }
+    let overlap = c
+        .post(
+            "/me/pauses",
+            &[
+                ("starts_on", &(today + Duration::days(2)).to_string()),
+                ("ends_on", &(today + Duration::days(9)).to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(overlap.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let pause: Uuid = sqlx::query_scalar("SELECT id FROM habit_pauses WHERE user_id = $1")
+        .bind(leo)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let res = c.post(&format!("/me/pauses/{pause}/cancel"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(
+        c.get("/me/habit")
+            .await
+            .text("[role=status]")
+            .contains("Pause cancelled")
+    );
+    assert_eq!(
+        upcoming(&app).await,
+        before,
+        "a cancelled pause gives the reviews back"
+    );
+}
+
+#[tokio::test]
+async fn auckland_and_los_angeles_each_get_their_own_today() {
+    let app = TestApp::demo().await;
+    for (email, tz) in [
+        ("auckland@example.com", "Pacific/Auckland"),
+        ("la@example.com", "America/Los_Angeles"),
+    ] {
+        let mut c = new_learner(&app, email, tz).await;
+        c.post("/me/habit/skip", &[]).await;
+        c.post("/library/praise-that-means-something/done", &[])
+            .await;
+        let (local, at): (NaiveDate, chrono::DateTime<Utc>) = sqlx::query_as(
+            "SELECT a.local_date, a.at FROM activities a JOIN users u ON u.id = a.user_id WHERE u.email = $1 AND a.verb = 'completed'",
+        )
+        .bind(email)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            local,
+            at.with_timezone(&tz.parse::<chrono_tz::Tz>().unwrap())
+                .date_naive(),
+            "{tz}"
+        );
+        let page = c.get("/today").await;
+        let label = local_today(tz).format("%A %-d %B").to_string();
+        assert!(
+            page.text(".muted").contains(&label),
+            "{tz}: {}",
+            page.text(".muted")
+        );
+        assert!(page.text(".habit-stats").contains("1 of 3 days"), "{tz}");
+    }
+}
+
+#[tokio::test]
+async fn the_history_page_has_a_heat_map_with_a_text_alternative() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("learner@example.com").await;
+    let page = c.get("/today/history").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.texts("svg rect").len(), 84);
+    assert_eq!(
+        page.text("svg > title"),
+        "Learning days over the last 12 weeks"
+    );
+    assert!(page.text("svg > desc").contains("Filled squares"));
+    let days: i64 = app.scalar_i64(
+        "SELECT count(DISTINCT local_date) FROM activities a JOIN users u ON u.id = a.user_id
+         WHERE u.email = 'learner@example.com' AND verb IN ('completed','answered','reflected') AND local_date >= date_trunc('week', CURRENT_DATE)::date - 77",
+    )
+    .await;
+    assert!(
+        page.text("main > p")
+            .contains(&format!("{days} learning days")),
+        "{}",
+        page.text("main > p")
+    );
+    assert!(
+        page.texts("main section li")
+            .iter()
+            .any(|l| l.starts_with("Completed"))
+    );
+    assert_eq!(
+        app.client().get("/today/history").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
