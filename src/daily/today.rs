@@ -116,6 +116,7 @@ pub async fn today(
         extra,
         paused_until,
         today,
+        best_streak: settings.best_streak,
     })?
     .into_response())
 }

@@ -31,9 +31,14 @@ pub struct TodayPage {
     pub extra: Option<RecCard>,
     pub paused_until: Option<NaiveDate>,
     pub today: NaiveDate,
+    pub best_streak: i32,
 }
 
 impl TodayPage {
+    /// The longest streak ever (kept in the settings) or in the window now.
+    pub fn best(&self) -> u32 {
+        self.habit.longest.max(self.best_streak.max(0) as u32)
+    }
     pub fn all_done(&self) -> bool {
         self.reviews.is_empty() && self.recs.is_empty()
     }

@@ -547,3 +547,36 @@ async fn the_history_page_has_a_heat_map_with_a_text_alternative() {
         StatusCode::SEE_OTHER
     );
 }
+
+#[tokio::test]
+async fn when_the_budget_is_used_today_is_calmly_done_with_one_extra() {
+    let app = TestApp::demo().await;
+    let leo = user_id(&app, "learner@example.com").await;
+    sqlx::query("UPDATE learner_habits SET daily_minutes = 5 WHERE user_id = $1")
+        .bind(leo)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut c = app.signed_in("learner@example.com").await;
+    c.post(
+        "/library/asking-for-feedback-so-people-actually-give-it/done",
+        &[],
+    )
+    .await;
+    c.post("/library/praise-that-means-something/done", &[])
+        .await;
+    let page = c.get("/today").await;
+    assert!(
+        page.text(".habit-stats").contains("5 of 5 min"),
+        "{}",
+        page.text(".habit-stats")
+    );
+    assert!(page.texts(".review-card, .item-card").is_empty());
+    assert_eq!(page.text("#done-h"), "You're done for today");
+    assert!(page.text(".calm").contains("That's today counted"));
+    assert_eq!(
+        page.texts(".calm a[href^='/library/']").len(),
+        1,
+        "one optional extra item"
+    );
+}
