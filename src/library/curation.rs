@@ -209,48 +209,18 @@ struct ImportForm {
     publish: bool,
 }
 
-async fn read_form(mut mp: Multipart) -> Result<ImportForm, String> {
-    let (mut file, mut text, mut run, mut publish) = (String::new(), String::new(), false, false);
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| format!("The upload could not be read: {e}"))?
-    {
-        let name = field.name().unwrap_or("").to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| format!("The upload could not be read: {e}"))?;
-        if bytes.len() > MAX_IMPORT_BYTES {
-            return Err("The file is larger than 2 MB; split it into smaller files.".into());
-        }
-        let value = String::from_utf8(bytes.to_vec()).map_err(|_| {
-            "The file is not UTF-8 text. Save it as CSV UTF-8 and try again.".to_owned()
-        })?;
-        match name.as_str() {
-            "file" => file = value,
-            "csv" => text = value,
-            "action" => run = value == "import",
-            "publish" => publish = true,
-            _ => {}
-        }
-    }
-    let csv = if file.trim().is_empty() { text } else { file };
-    Ok(ImportForm {
-        csv: csv.trim_start_matches('\u{feff}').to_owned(),
-        run,
-        publish,
-    })
-}
-
 pub async fn import_submit(
     State(state): State<AppState>,
     page: PageCtx,
     admin: CurrentUser,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let form = match read_form(mp).await {
-        Ok(f) => f,
+    let form = match crate::web::forms::read_csv_upload(mp, MAX_IMPORT_BYTES).await {
+        Ok(u) => ImportForm {
+            publish: u.checked.iter().any(|c| c == "publish"),
+            csv: u.csv,
+            run: u.run,
+        },
         Err(m) => {
             let mut errors = FormErrors::new();
             errors.add("csv", m);

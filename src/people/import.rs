@@ -26,44 +26,14 @@ pub async fn form(page: PageCtx) -> AppResult<Html<String>> {
     })
 }
 
-/// The CSV text (an uploaded file wins over the text box) and which button was pressed.
-async fn read_form(mut mp: Multipart) -> Result<(String, bool), String> {
-    let (mut file, mut text, mut run) = (String::new(), String::new(), false);
-    while let Some(field) = mp
-        .next_field()
-        .await
-        .map_err(|e| format!("The upload could not be read: {e}"))?
-    {
-        let name = field.name().unwrap_or("").to_owned();
-        let bytes = field
-            .bytes()
-            .await
-            .map_err(|e| format!("The upload could not be read: {e}"))?;
-        if bytes.len() > MAX_IMPORT_BYTES {
-            return Err("The file is larger than 2 MB; split it into smaller files.".into());
-        }
-        let value = String::from_utf8(bytes.to_vec()).map_err(|_| {
-            "The file is not UTF-8 text. Save it as CSV UTF-8 and try again.".to_owned()
-        })?;
-        match name.as_str() {
-            "file" => file = value,
-            "csv" => text = value,
-            "action" => run = value == "import",
-            _ => {}
-        }
-    }
-    let csv = if file.trim().is_empty() { text } else { file };
-    Ok((csv.trim_start_matches('\u{feff}').to_owned(), run))
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     page: PageCtx,
     admin: CurrentUser,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let (csv, run) = match read_form(mp).await {
-        Ok(x) => x,
+    let (csv, run) = match crate::web::forms::read_csv_upload(mp, MAX_IMPORT_BYTES).await {
+        Ok(u) => (u.csv, u.run),
         Err(m) => {
             let mut errors = FormErrors::new();
             errors.add("csv", m);

@@ -80,43 +80,13 @@ pub fn manager_cycle(
 /// says what would be created and updated, and every problem by line.
 pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
     let mut plan = ImportPlan::default();
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .flexible(true)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_lowercase()).collect(),
-        Err(e) => {
-            plan.problems.push(Problem {
-                line: 1,
-                message: format!("The file could not be read as CSV: {e}"),
-            });
+    let (mut rdr, idx) = match crate::web::forms::open_csv(text, &IMPORT_COLUMNS) {
+        Ok(r) => r,
+        Err(message) => {
+            plan.problems.push(Problem { line: 1, message });
             return plan;
         }
     };
-    let missing: Vec<&str> = IMPORT_COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !headers.iter().any(|h| h == c))
-        .collect();
-    if !missing.is_empty() {
-        plan.problems.push(Problem {
-            line: 1,
-            message: format!(
-                "The header line must name the columns {}; missing: {}.",
-                IMPORT_COLUMNS.join(","),
-                missing.join(", ")
-            ),
-        });
-        return plan;
-    }
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .expect("checked above")
-    };
-    let idx: Vec<usize> = IMPORT_COLUMNS.iter().map(|c| col(c)).collect();
     let mut seen_emails: HashMap<String, u64> = HashMap::new();
     let mut new_teams: Vec<String> = Vec::new();
     for record in rdr.records() {

@@ -77,37 +77,13 @@ pub fn plan(
     existing_urls: &HashMap<String, String>,
 ) -> LinkPlan {
     let mut plan = LinkPlan::default();
-    let mut rdr = reader(text);
-    let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h.iter().map(|s| s.trim().to_lowercase()).collect(),
-        Err(e) => {
-            plan.problems.push(Problem {
-                line: 1,
-                message: format!("The file could not be read as CSV: {e}"),
-            });
+    let (mut rdr, idx) = match crate::web::forms::open_csv(text, &COLUMNS) {
+        Ok(r) => r,
+        Err(message) => {
+            plan.problems.push(Problem { line: 1, message });
             return plan;
         }
     };
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .copied()
-        .filter(|c| !headers.iter().any(|h| h == c))
-        .collect();
-    if !missing.is_empty() {
-        plan.problems.push(Problem {
-            line: 1,
-            message: format!(
-                "The header line must name the columns {}; missing: {}.",
-                COLUMNS.join(","),
-                missing.join(", ")
-            ),
-        });
-        return plan;
-    }
-    let idx: Vec<usize> = COLUMNS
-        .iter()
-        .map(|c| headers.iter().position(|h| h == c).expect("checked"))
-        .collect();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for record in rdr.records() {
         let record = match record {
