@@ -21,7 +21,7 @@ use tracing::Span;
 
 use crate::config::Settings;
 use crate::mail::Mailer;
-use crate::{admin, auth, daily, home, library, manage, ops, people, web};
+use crate::{admin, auth, daily, home, library, manage, ops, people, reflections, web};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -50,11 +50,15 @@ pub fn build_router(state: AppState) -> Router {
         .merge(auth::me_router())
         .merge(library::router())
         .merge(daily::router())
+        .merge(reflections::router())
         .route_layer(middleware::from_fn(auth::session::require_user));
-    let manage = manage::manage_router().route_layer(middleware::from_fn(auth::require_manager));
+    let manage = manage::manage_router()
+        .merge(reflections::manage_router())
+        .route_layer(middleware::from_fn(auth::require_manager));
     let admin = Router::new()
         .merge(people::admin_router())
         .merge(library::admin_router())
+        .merge(reflections::admin_router())
         .merge(admin::admin_router())
         .route_layer(middleware::from_fn(auth::require_admin));
 

@@ -15,6 +15,7 @@
 //! - [`daily`]: the Today page, the learning habit and spaced-repetition reviews.
 //! - [`activity`]: the append-only learning record.
 //! - [`library`]: content items, topics, search, saved items, collections, performance support.
+//! - [`reflections`]: the private reflection journal, prompts, sharing with a manager.
 //! - [`jobs`]: the background worker and its scheduled jobs.
 //! - [`demo`]: the demo organisation.
 
@@ -35,5 +36,6 @@ pub mod mail;
 pub mod manage;
 pub mod ops;
 pub mod people;
+pub mod reflections;
 pub mod telemetry;
 pub mod web;

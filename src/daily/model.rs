@@ -136,6 +136,8 @@ pub struct Candidate {
 
 pub const MAX_REVIEWS: usize = 3;
 pub const REVIEW_MINUTES: i32 = 1;
+/// What a reflection prompt takes out of the daily budget.
+pub const REFLECTION_MINUTES: i32 = 2;
 
 /// A number that is the same for one learner on one date, and different the next day.
 pub fn daily_seed(user: &str, date: NaiveDate) -> u64 {

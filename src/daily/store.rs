@@ -8,8 +8,9 @@ use uuid::Uuid;
 
 use super::model::{Pause, Review};
 
-/// settings, learning days, pauses, minutes done today, due reviews, recommendations.
-pub const TODAY_QUERIES: usize = 6;
+/// settings, learning days, pauses, minutes done today, active prompts,
+/// reflected today, due reviews, recommendations.
+pub const TODAY_QUERIES: usize = 8;
 
 pub struct Settings {
     pub daily_minutes: i32,

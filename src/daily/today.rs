@@ -61,6 +61,22 @@ pub async fn today(
             store::recommendations(&mut c, user.id, 40).await?,
         )
     };
+    // One reflection prompt a day, rotating per learner, until they reflect.
+    let prompts = crate::reflections::store::active_prompts(&mut c).await?;
+    let reflected = crate::reflections::store::reflected_on(&mut c, user.id, today).await?;
+    let seed = model::daily_seed(&user.id.to_string(), today);
+    let left = settings.daily_minutes - minutes_done;
+    let prompt = (paused_until.is_none()
+        && !reflected
+        && !prompts.is_empty()
+        && left >= model::REFLECTION_MINUTES)
+        .then(|| prompts[(seed % prompts.len() as u64) as usize].clone());
+    let left = left
+        - if prompt.is_some() {
+            model::REFLECTION_MINUTES
+        } else {
+            0
+        };
     let review_c: Vec<Candidate> = reviews
         .iter()
         .map(|q| Candidate {
@@ -75,8 +91,6 @@ pub async fn today(
             minutes: r.minutes,
         })
         .collect();
-    let seed = model::daily_seed(&user.id.to_string(), today);
-    let left = settings.daily_minutes - minutes_done;
     let (_, chosen_reviews, chosen_recs) = model::compose(left, &[], &review_c, &rec_c, seed);
     // The optional extra: the first of today's rotation that did not fit.
     let (_, _, everything) = model::compose(i32::MAX, &[], &[], &rec_c, seed);
@@ -117,6 +131,7 @@ pub async fn today(
         paused_until,
         today,
         best_streak: settings.best_streak,
+        prompt,
     })?
     .into_response())
 }

@@ -32,6 +32,8 @@ pub struct TodayPage {
     pub paused_until: Option<NaiveDate>,
     pub today: NaiveDate,
     pub best_streak: i32,
+    /// Today's reflection prompt (id, text).
+    pub prompt: Option<(uuid::Uuid, String)>,
 }
 
 impl TodayPage {
@@ -40,7 +42,7 @@ impl TodayPage {
         self.habit.longest.max(self.best_streak.max(0) as u32)
     }
     pub fn all_done(&self) -> bool {
-        self.reviews.is_empty() && self.recs.is_empty()
+        self.reviews.is_empty() && self.recs.is_empty() && self.prompt.is_none()
     }
     pub fn target_met(&self) -> bool {
         self.habit.week_days as i32 >= self.weekly_target

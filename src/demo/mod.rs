@@ -6,6 +6,7 @@
 
 pub mod daily;
 pub mod library;
+pub mod reflections;
 
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -187,6 +188,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
         .collect();
     let items = library::seed(&mut tx, admin, &by_zone, now).await?;
     daily::seed(&mut tx, &learners, now).await?;
+    reflections::seed(&mut tx, now).await?;
     let n = store::count_users(&mut tx).await?;
     if n > before || items > 0 {
         let details = serde_json::json!({ "people_added": n - before, "items_added": items });

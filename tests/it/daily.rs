@@ -58,7 +58,11 @@ async fn today_puts_reviews_first_is_stable_and_fits_the_budget() {
     let headings = first.texts("main section h2");
     assert_eq!(
         headings,
-        vec!["Review".to_owned(), "For you today".to_owned()]
+        vec![
+            "Review".to_owned(),
+            "Reflect".to_owned(),
+            "For you today".to_owned()
+        ]
     );
     assert_eq!(
         first.texts(".review-card").len(),
@@ -84,8 +88,8 @@ async fn today_puts_reviews_first_is_stable_and_fits_the_budget() {
         })
         .sum();
     assert!(
-        minutes + 3 <= 10,
-        "budget of 10 minutes: {minutes} + 3 reviews"
+        minutes + 3 + 2 <= 10,
+        "budget of 10 minutes: {minutes} + 3 reviews + a reflection"
     );
     assert!(
         first.text(".habit-stats").contains("9 days"),
