@@ -146,7 +146,8 @@ impl Cluster {
         let exe = self.bin.join(program);
         if self.as_postgres {
             let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(exe);
+            // The postgres user may not be allowed into our working directory.
+            c.current_dir("/").args(["-u", "postgres", "--"]).arg(exe);
             c
         } else {
             Command::new(exe)

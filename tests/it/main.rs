@@ -15,5 +15,6 @@ mod library_admin;
 mod mail;
 mod ops;
 mod people;
+mod reflections;
 mod roles;
 mod settings;
