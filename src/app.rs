@@ -21,7 +21,9 @@ use tracing::Span;
 
 use crate::config::Settings;
 use crate::mail::Mailer;
-use crate::{admin, auth, daily, home, library, manage, ops, people, reflections, web};
+use crate::{
+    admin, auth, daily, goals, home, library, notifications, ops, people, reflections, web,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -51,14 +53,17 @@ pub fn build_router(state: AppState) -> Router {
         .merge(library::router())
         .merge(daily::router())
         .merge(reflections::router())
+        .merge(goals::router())
+        .merge(notifications::router())
         .route_layer(middleware::from_fn(auth::session::require_user));
-    let manage = manage::manage_router()
+    let manage = goals::manage_router()
         .merge(reflections::manage_router())
         .route_layer(middleware::from_fn(auth::require_manager));
     let admin = Router::new()
         .merge(people::admin_router())
         .merge(library::admin_router())
         .merge(reflections::admin_router())
+        .merge(goals::admin_router())
         .merge(admin::admin_router())
         .route_layer(middleware::from_fn(auth::require_admin));
 

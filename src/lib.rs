@@ -10,12 +10,13 @@
 //! - [`people`]: people, teams and manager links; the admin screens and CSV import/export.
 //! - [`admin`]: the audit log and the mail outbox pages.
 //! - [`mail`]: SMTP delivery or the outbox.
-//! - [`manage`]: the manager's area (their direct reports).
 //! - [`ops`]: health, readiness and metrics.
 //! - [`daily`]: the Today page, the learning habit and spaced-repetition reviews.
 //! - [`activity`]: the append-only learning record.
 //! - [`library`]: content items, topics, search, saved items, collections, performance support.
 //! - [`reflections`]: the private reflection journal, prompts, sharing with a manager.
+//! - [`goals`]: development goals, evidence, check-ins, the manager's team review.
+//! - [`notifications`]: in-app notifications with the unread count in the navigation.
 //! - [`jobs`]: the background worker and its scheduled jobs.
 //! - [`demo`]: the demo organisation.
 
@@ -29,11 +30,12 @@ pub mod daily;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod goals;
 pub mod home;
 pub mod jobs;
 pub mod library;
 pub mod mail;
-pub mod manage;
+pub mod notifications;
 pub mod ops;
 pub mod people;
 pub mod reflections;

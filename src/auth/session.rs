@@ -27,6 +27,8 @@ pub struct CurrentUser {
     pub email: String,
     pub role: Role,
     pub timezone: String,
+    /// Unread notifications (loaded with the session, for the navigation).
+    pub unread: i64,
 }
 
 /// The hash of this request's session id, if it carried one.
@@ -94,6 +96,7 @@ async fn load(state: &AppState, hash: &[u8]) -> Result<Option<CurrentUser>, AppE
         email: row.email,
         role: Role::parse(&row.role).unwrap_or(Role::Learner),
         timezone: row.timezone,
+        unread: row.unread,
     }))
 }
 

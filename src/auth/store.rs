@@ -108,6 +108,7 @@ pub struct SessionRow {
     pub role: String,
     pub timezone: String,
     pub stale: bool,
+    pub unread: i64,
 }
 
 /// The active user behind a live session (idle and absolute limits applied in SQL).
@@ -118,7 +119,8 @@ pub async fn session_user(
     sqlx::query_as!(
         SessionRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone,
-                  s.last_seen_at < now() - interval '1 minute' AS "stale!"
+                  s.last_seen_at < now() - interval '1 minute' AS "stale!",
+                  (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS "unread!"
            FROM sessions s JOIN users u ON u.id = s.user_id
            WHERE s.id_hash = $1 AND u.active
              AND s.last_seen_at > now() - make_interval(hours => $2)

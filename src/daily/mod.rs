@@ -10,6 +10,8 @@ pub mod store;
 mod today;
 pub mod views;
 
+pub use today::today_of;
+
 use axum::Router;
 use axum::routing::{get, post};
 

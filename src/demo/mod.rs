@@ -5,6 +5,7 @@
 //! and items are matched by email, name and slug).
 
 pub mod daily;
+pub mod goals;
 pub mod library;
 pub mod reflections;
 
@@ -189,6 +190,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
     let items = library::seed(&mut tx, admin, &by_zone, now).await?;
     daily::seed(&mut tx, &learners, now).await?;
     reflections::seed(&mut tx, now).await?;
+    goals::seed(&mut tx, now).await?;
     let n = store::count_users(&mut tx).await?;
     if n > before || items > 0 {
         let details = serde_json::json!({ "people_added": n - before, "items_added": items });
@@ -208,6 +210,27 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_goal_owners_are_demo_people() {
+        let emails: Vec<String> = TEAMS
+            .iter()
+            .flat_map(|t| {
+                std::iter::once(t.manager.0.to_owned()).chain(t.people.iter().enumerate().map(
+                    |(i, p)| {
+                        if t.name == "Product" && i == 0 {
+                            "learner@example.com".to_owned()
+                        } else {
+                            email_for(p)
+                        }
+                    },
+                ))
+            })
+            .collect();
+        for owner in goals::owners() {
+            assert!(emails.iter().any(|e| e == owner), "{owner}");
+        }
+    }
 
     #[test]
     fn demo_emails_are_plain_ascii() {

@@ -32,6 +32,24 @@ impl TaskHandler for PurgeExpired {
     }
 }
 
+/// Reminds learners of goals due within a week that have had no recent check-in (idempotent).
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct GoalReminders {}
+
+impl TaskHandler for GoalReminders {
+    const IDENTIFIER: &'static str = "goal_reminders";
+
+    async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
+        let mut c = ctx.pg_pool().acquire().await.map_err(|e| e.to_string())?;
+        let today = chrono::Utc::now().date_naive();
+        let n = crate::goals::send_reminders(&mut c, today)
+            .await
+            .map_err(|e| e.to_string())?;
+        tracing::info!(goals = n, "goal reminders checked");
+        Ok::<(), String>(())
+    }
+}
+
 /// Run the worker until `shutdown` completes, then let running jobs finish.
 pub async fn run(
     pool: PgPool,
@@ -42,7 +60,9 @@ pub async fn run(
         .schema("graphile_worker")
         .concurrency(2)
         .define_job::<PurgeExpired>()
+        .define_job::<GoalReminders>()
         .with_cron("*/15 * * * * purge_expired")?
+        .with_cron("0 7 * * * goal_reminders")?
         .heartbeat_interval(Duration::from_secs(30))
         .listen_os_shutdown_signals(false)
         .shutdown_signal(shutdown)

@@ -1,0 +1,246 @@
+//! The goal workflow as a pure function: draft → proposed → active →
+//! achievement submitted → achieved, or abandoned; the manager may request
+//! changes at "proposed" (back to draft) or at "submitted" (back to active).
+//! A learner without a manager activates and achieves goals themselves.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Proposed,
+    Active,
+    Submitted,
+    Achieved,
+    Abandoned,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [
+        Status::Draft,
+        Status::Proposed,
+        Status::Active,
+        Status::Submitted,
+        Status::Achieved,
+        Status::Abandoned,
+    ];
+
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Proposed => "proposed",
+            Status::Active => "active",
+            Status::Submitted => "submitted",
+            Status::Achieved => "achieved",
+            Status::Abandoned => "abandoned",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::Proposed => "Waiting for your manager to agree",
+            Status::Active => "Active",
+            Status::Submitted => "Achievement submitted",
+            Status::Achieved => "Achieved",
+            Status::Abandoned => "Abandoned",
+        }
+    }
+    /// Closed goals take no more evidence, check-ins or edits.
+    pub fn is_open(self) -> bool {
+        !matches!(self, Status::Achieved | Status::Abandoned)
+    }
+}
+
+pub fn status_label(s: &str) -> &'static str {
+    Status::parse(s).map_or("Unknown", Status::label)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Owner sends a draft to their manager.
+    Propose,
+    /// Owner without a manager starts a draft.
+    Activate,
+    /// Manager agrees a proposed goal.
+    Agree,
+    /// Manager sends a proposed goal back to draft, or a submitted one back to active.
+    RequestChanges,
+    /// Owner with a manager says it is achieved, with evidence.
+    SubmitAchievement,
+    /// Owner without a manager marks it achieved.
+    MarkAchieved,
+    /// Manager confirms a submitted achievement.
+    ConfirmAchievement,
+    /// Owner gives up on an open goal.
+    Abandon,
+}
+
+impl Action {
+    pub fn parse(s: &str) -> Option<Action> {
+        Some(match s {
+            "propose" => Action::Propose,
+            "activate" => Action::Activate,
+            "agree" => Action::Agree,
+            "request_changes" => Action::RequestChanges,
+            "submit" => Action::SubmitAchievement,
+            "mark_achieved" => Action::MarkAchieved,
+            "confirm" => Action::ConfirmAchievement,
+            "abandon" => Action::Abandon,
+            _ => return None,
+        })
+    }
+}
+
+/// Who is acting on the goal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// The learner whose goal it is; `has_manager` decides who agrees.
+    Owner { has_manager: bool },
+    /// The owner's manager.
+    Manager,
+}
+
+/// The next status, or why the move is not allowed.
+pub fn transition(
+    from: Status,
+    action: Action,
+    actor: Actor,
+    comment: &str,
+) -> Result<Status, &'static str> {
+    use Action::*;
+    use Status::*;
+    let owner = |m: bool| actor == Actor::Owner { has_manager: m };
+    let is_owner = matches!(actor, Actor::Owner { .. });
+    match (from, action) {
+        (Draft, Propose) if owner(true) => Ok(Proposed),
+        (Draft, Propose) if is_owner => {
+            Err("You have no manager to agree it: start the goal yourself.")
+        }
+        (Draft, Activate) if owner(false) => Ok(Active),
+        (Draft, Activate) if is_owner => Err("Your manager agrees your goals: propose it to them."),
+        (Proposed, Agree) if actor == Actor::Manager => Ok(Active),
+        (Proposed | Submitted, RequestChanges)
+            if actor == Actor::Manager && comment.trim().is_empty() =>
+        {
+            Err("Say what should change, so they know what to do.")
+        }
+        (Proposed, RequestChanges) if actor == Actor::Manager => Ok(Draft),
+        (Submitted, RequestChanges) if actor == Actor::Manager => Ok(Active),
+        (Active, SubmitAchievement) if owner(true) => Ok(Submitted),
+        (Active, MarkAchieved) if owner(false) => Ok(Achieved),
+        (Submitted, ConfirmAchievement) if actor == Actor::Manager => Ok(Achieved),
+        (Draft | Proposed | Active | Submitted, Abandon) if is_owner => Ok(Abandoned),
+        (Achieved | Abandoned, _) => Err("This goal is closed."),
+        _ => Err("That step is not possible for this goal right now."),
+    }
+}
+
+/// The actions to offer `actor` on a goal in `status`.
+pub fn offered(status: Status, actor: Actor) -> Vec<Action> {
+    use Action::*;
+    [
+        Propose,
+        Activate,
+        Agree,
+        RequestChanges,
+        SubmitAchievement,
+        MarkAchieved,
+        ConfirmAchievement,
+        Abandon,
+    ]
+    .into_iter()
+    .filter(|a| transition(status, *a, actor, "x").is_ok())
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+    use Status::*;
+
+    const WITH: Actor = Actor::Owner { has_manager: true };
+    const WITHOUT: Actor = Actor::Owner { has_manager: false };
+    const MGR: Actor = Actor::Manager;
+
+    #[test]
+    fn every_legal_transition() {
+        let legal = [
+            (Draft, Propose, WITH, Proposed),
+            (Draft, Activate, WITHOUT, Active),
+            (Proposed, Agree, MGR, Active),
+            (Proposed, RequestChanges, MGR, Draft),
+            (Active, SubmitAchievement, WITH, Submitted),
+            (Active, MarkAchieved, WITHOUT, Achieved),
+            (Submitted, ConfirmAchievement, MGR, Achieved),
+            (Submitted, RequestChanges, MGR, Active),
+            (Draft, Abandon, WITH, Abandoned),
+            (Proposed, Abandon, WITH, Abandoned),
+            (Active, Abandon, WITHOUT, Abandoned),
+            (Submitted, Abandon, WITH, Abandoned),
+        ];
+        for (from, action, actor, to) in legal {
+            assert_eq!(
+                transition(from, action, actor, "because"),
+                Ok(to),
+                "{from:?} {action:?} by {actor:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn everything_else_is_refused_with_a_message() {
+        let actions = [
+            Propose,
+            Activate,
+            Agree,
+            RequestChanges,
+            SubmitAchievement,
+            MarkAchieved,
+            ConfirmAchievement,
+            Abandon,
+        ];
+        let mut allowed = 0;
+        for from in Status::ALL {
+            for action in actions {
+                for actor in [WITH, WITHOUT, MGR] {
+                    match transition(from, action, actor, "because") {
+                        Ok(_) => allowed += 1,
+                        Err(m) => assert!(!m.is_empty()),
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            allowed, 16,
+            "eight steps, plus abandoning any open goal with or without a manager (8)"
+        );
+        assert_eq!(
+            transition(Proposed, Agree, WITH, ""),
+            Err("That step is not possible for this goal right now.")
+        );
+        assert_eq!(
+            transition(Achieved, Abandon, WITH, ""),
+            Err("This goal is closed.")
+        );
+        assert!(
+            transition(Draft, Activate, WITH, "")
+                .unwrap_err()
+                .contains("propose it")
+        );
+        assert!(
+            transition(Proposed, RequestChanges, MGR, "  ")
+                .unwrap_err()
+                .contains("Say what should change")
+        );
+    }
+
+    #[test]
+    fn the_page_offers_only_what_is_possible() {
+        assert_eq!(offered(Draft, WITH), vec![Propose, Abandon]);
+        assert_eq!(offered(Proposed, MGR), vec![Agree, RequestChanges]);
+        assert_eq!(offered(Active, WITHOUT), vec![MarkAchieved, Abandon]);
+        assert!(offered(Achieved, MGR).is_empty());
+    }
+}

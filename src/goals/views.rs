@@ -1,0 +1,164 @@
+//! Pages of goals: the learner's list and form, the goal page with its
+//! timeline, the manager's team and report pages, and L&D's counts.
+
+use askama::Template;
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::forms::GoalInput;
+use super::model::{self, Action, Actor, Status};
+use super::store::team::{Count, QueueRow, ReportRow};
+use super::store::{Goal, GoalSummary, Suggestion, TimelineRow};
+use crate::library::store::topics::Topic;
+use crate::web::{FormErrors, PageCtx};
+
+pub fn status_label(s: &str) -> &'static str {
+    model::status_label(s)
+}
+
+pub fn day(d: &NaiveDate) -> String {
+    d.format("%-d %b %Y").to_string()
+}
+
+#[derive(Template)]
+#[template(path = "goals/list.html")]
+pub struct ListPage {
+    pub page: PageCtx,
+    pub goals: Vec<GoalSummary>,
+    pub has_manager: bool,
+}
+
+#[derive(Template)]
+#[template(path = "goals/form.html")]
+pub struct FormPage {
+    pub page: PageCtx,
+    pub heading: String,
+    pub action: String,
+    pub input: GoalInput,
+    pub errors: FormErrors,
+    pub topics: Vec<Topic>,
+}
+
+/// Who is looking at a goal page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Owner { has_manager: bool },
+    Manager,
+    Admin,
+}
+
+impl Viewer {
+    pub fn actor(self) -> Option<Actor> {
+        match self {
+            Viewer::Owner { has_manager } => Some(Actor::Owner { has_manager }),
+            Viewer::Manager => Some(Actor::Manager),
+            Viewer::Admin => None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "goals/show.html")]
+pub struct GoalPage {
+    pub page: PageCtx,
+    pub goal: Goal,
+    pub viewer: Viewer,
+    pub timeline: Vec<TimelineRow>,
+    pub suggestions: Vec<Suggestion>,
+    pub reflections: Vec<(Uuid, String)>,
+    pub errors: FormErrors,
+}
+
+impl GoalPage {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.goal.status).unwrap_or(Status::Draft)
+    }
+    pub fn is_owner(&self) -> bool {
+        matches!(self.viewer, Viewer::Owner { .. })
+    }
+    pub fn is_manager(&self) -> bool {
+        self.viewer == Viewer::Manager
+    }
+    pub fn open(&self) -> bool {
+        self.status().is_open()
+    }
+    /// (action value, button label, needs a comment) for each step the viewer may take.
+    pub fn steps(&self) -> Vec<(&'static str, &'static str, bool)> {
+        let Some(actor) = self.viewer.actor() else {
+            return Vec::new();
+        };
+        model::offered(self.status(), actor)
+            .into_iter()
+            .map(|a| match a {
+                Action::Propose => ("propose", "Propose to my manager", false),
+                Action::Activate => ("activate", "Start this goal", false),
+                Action::Agree => ("agree", "Agree this goal", false),
+                Action::RequestChanges => ("request_changes", "Request changes", true),
+                Action::SubmitAchievement => ("submit", "Submit as achieved", false),
+                Action::MarkAchieved => ("mark_achieved", "Mark as achieved", false),
+                Action::ConfirmAchievement => ("confirm", "Confirm achievement", false),
+                Action::Abandon => ("abandon", "Abandon this goal", false),
+            })
+            .collect()
+    }
+    pub fn event_label(row: &TimelineRow) -> String {
+        match (row.kind.as_str(), row.to_status.as_deref()) {
+            ("decision", Some(to)) => status_label(to).to_owned(),
+            ("comment", _) => "Comment".to_owned(),
+            ("checkin", _) => format!(
+                "Check-in: {} %, confidence {} of 5",
+                row.progress.unwrap_or(0),
+                row.confidence.unwrap_or(0)
+            ),
+            ("evidence:item", _) => "Evidence: completed learning".to_owned(),
+            ("evidence:reflection", _) => "Evidence: a shared reflection".to_owned(),
+            ("evidence:link", _) => "Evidence: link".to_owned(),
+            ("evidence:observation", _) => "Observed by the manager".to_owned(),
+            _ => "Evidence: note".to_owned(),
+        }
+    }
+}
+
+pub fn event_label(row: &TimelineRow) -> String {
+    GoalPage::event_label(row)
+}
+
+#[derive(Template)]
+#[template(path = "goals/team.html")]
+pub struct TeamPage {
+    pub page: PageCtx,
+    pub queue: Vec<QueueRow>,
+    pub reports: Vec<ReportRow>,
+}
+
+#[derive(Template)]
+#[template(path = "goals/report.html")]
+pub struct ReportPage {
+    pub page: PageCtx,
+    pub name: String,
+    pub goals: Vec<GoalSummary>,
+}
+
+#[derive(Template)]
+#[template(path = "goals/admin.html")]
+pub struct AdminPage {
+    pub page: PageCtx,
+    pub by_status: Vec<(String, i64)>,
+    pub by_team: Vec<Count>,
+    pub by_topic: Vec<Count>,
+    pub with_evidence: i64,
+    pub submitted_or_later: i64,
+}
+
+impl AdminPage {
+    pub fn evidence_share(&self) -> String {
+        if self.submitted_or_later == 0 {
+            "0%".into()
+        } else {
+            format!(
+                "{}%",
+                (self.with_evidence * 100 + self.submitted_or_later / 2) / self.submitted_or_later
+            )
+        }
+    }
+}
