@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod cluster;
 mod daily;
+mod goals;
 mod habit;
 mod invites;
 mod library;
