@@ -4,6 +4,7 @@
 //! sees counts at `/admin/goals`. A goal is its owner's, their manager's
 //! and (read-only) admins'; anyone else gets a 404.
 
+mod evidence;
 pub mod forms;
 mod handlers;
 pub mod model;
@@ -15,7 +16,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-pub use handlers::send_reminders;
+pub use evidence::send_reminders;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,8 +30,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/goals/{id}/step", post(handlers::step))
         .route("/goals/{id}/comment", post(handlers::comment))
-        .route("/goals/{id}/evidence", post(handlers::evidence))
-        .route("/goals/{id}/checkins", post(handlers::checkin))
+        .route("/goals/{id}/evidence", post(evidence::evidence))
+        .route("/goals/{id}/checkins", post(evidence::checkin))
 }
 
 pub fn manage_router() -> Router<AppState> {

@@ -39,7 +39,7 @@ impl Status {
     pub fn label(self) -> &'static str {
         match self {
             Status::Draft => "Draft",
-            Status::Proposed => "Waiting for your manager to agree",
+            Status::Proposed => "Proposed, waiting for the manager to agree",
             Status::Active => "Active",
             Status::Submitted => "Achievement submitted",
             Status::Achieved => "Achieved",
