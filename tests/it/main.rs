@@ -5,6 +5,7 @@
 mod harness;
 
 mod auth;
+mod browser;
 mod cli;
 mod cluster;
 mod daily;
