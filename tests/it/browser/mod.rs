@@ -140,6 +140,7 @@ pub async fn check(c: &Client, name: &str) -> Vec<String> {
                 "{name}: scrolls sideways by {overflow}px at {width}px wide"
             ));
         }
+        c.execute("window.scrollTo(0, 0);", vec![]).await.unwrap();
         let png = c.screenshot().await.unwrap();
         std::fs::write(format!("{dir}/{name}-{width}.png"), png).unwrap();
     }
