@@ -277,3 +277,78 @@ async fn a_visitor_reads_open_items_and_is_asked_to_sign_in_for_others() {
     c.close().await.unwrap();
     assert_clean(&problems);
 }
+
+/// Every page of every role. Covering a new page: add its path here.
+const PAGES: [(&str, &[&str]); 4] = [
+    (
+        "",
+        &[
+            "/login",
+            "/forgot",
+            "/library/reading-a-chart-in-30-seconds",
+            "/embed/reading-a-chart-in-30-seconds",
+        ],
+    ),
+    (
+        "learner@example.com",
+        &[
+            "/today",
+            "/today/history",
+            "/library",
+            "/library?q=feedbak",
+            "/library/saved",
+            "/support",
+            "/reflections",
+            "/reflections/new",
+            "/reflections/new?guided=1",
+            "/goals",
+            "/goals/new",
+            "/notifications",
+            "/me/habit",
+            "/me/habit?welcome=1",
+            "/me/settings",
+            "/library/giving-feedback-that-lands-the-sbi-model/questions",
+        ],
+    ),
+    (
+        "manager@example.com",
+        &["/manage/team", "/manage/reflections"],
+    ),
+    (
+        "admin@example.com",
+        &[
+            "/admin/people",
+            "/admin/people/new",
+            "/admin/people/import",
+            "/admin/teams",
+            "/admin/library",
+            "/admin/library/new",
+            "/admin/library/import",
+            "/admin/topics",
+            "/admin/prompts",
+            "/admin/goals",
+            "/admin/audit",
+            "/admin/outbox",
+        ],
+    ),
+];
+
+#[tokio::test]
+async fn every_page_of_every_role_passes_the_checks() {
+    let app = TestApp::demo().await;
+    let base = serve(&app).await;
+    let mut problems = Vec::new();
+    for (who, paths) in PAGES {
+        let c = browser(true).await;
+        if !who.is_empty() {
+            sign_in(&c, &base, who).await;
+        }
+        for path in paths {
+            c.goto(&format!("{base}{path}")).await.unwrap();
+            let name = format!("page{}", path.replace(['/', '?', '=', '&'], "-"));
+            problems.extend(check(&c, &name).await);
+        }
+        c.close().await.unwrap();
+    }
+    assert_clean(&problems);
+}
