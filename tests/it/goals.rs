@@ -370,6 +370,17 @@ async fn a_reflection_is_evidence_only_while_it_is_shared() {
             .text(".timeline")
             .contains(&text)
     );
+    let mut admin = app.signed_in("admin@example.com").await;
+    let as_admin = admin.get(&format!("/goals/{goal}")).await;
+    assert!(
+        !as_admin.body.contains(&text),
+        "an admin reads the goal but not the reflection"
+    );
+    assert!(
+        as_admin
+            .text(".timeline")
+            .contains("a reflection shared with the manager")
+    );
     leo.post(&format!("/reflections/{shared}/share"), &[("shared", "0")])
         .await;
     let page = maya.get(&format!("/goals/{goal}")).await;

@@ -194,8 +194,8 @@ pub struct TimelineRow {
     pub confidence: Option<i32>,
 }
 
-/// The whole timeline, oldest first. Reflection evidence shows its text only
-/// while it is shared (or to its author).
+/// The whole timeline, oldest first. Reflection evidence shows its text to
+/// its author, and to their manager while it is shared; never to anyone else.
 pub async fn timeline(
     c: &mut PgConnection,
     goal: Uuid,
@@ -212,9 +212,12 @@ pub async fn timeline(
              SELECT ev.at, 'evidence:' || ev.kind, u.name, NULL, NULL,
                     CASE ev.kind
                       WHEN 'item' THEN coalesce(i.title, '')
-                      WHEN 'reflection' THEN CASE WHEN r.shared_with_manager OR r.author_id = $2
-                                                  THEN coalesce(nullif(r.body, ''), r.happened || ' ' || r.so_what || ' ' || r.now_what)
-                                                  ELSE '(a reflection that is no longer shared)' END
+                      WHEN 'reflection' THEN CASE
+                          WHEN r.author_id = $2
+                            OR (r.shared_with_manager AND EXISTS (SELECT 1 FROM users a WHERE a.id = r.author_id AND a.manager_id = $2))
+                          THEN coalesce(nullif(r.body, ''), r.happened || ' ' || r.so_what || ' ' || r.now_what)
+                          WHEN r.shared_with_manager THEN '(a reflection shared with the manager)'
+                          ELSE '(a reflection that is no longer shared)' END
                       ELSE ev.note END,
                     ev.url, i.slug, NULL, NULL
              FROM goal_evidence ev LEFT JOIN users u ON u.id = ev.added_by
