@@ -18,6 +18,34 @@ pub struct Action<'a> {
     pub score: Option<f32>,
 }
 
+impl<'a> Action<'a> {
+    /// An action happening now, dated in the learner's time zone.
+    pub fn now(
+        user_id: Uuid,
+        timezone: &str,
+        verb: Verb,
+        object_type: &'a str,
+        object_id: Uuid,
+    ) -> Action<'a> {
+        let at = Utc::now();
+        Action {
+            user_id,
+            verb,
+            object_type,
+            object_id,
+            at,
+            local_date: super::local_date(timezone, at),
+            duration_seconds: None,
+            score: None,
+        }
+    }
+
+    pub fn with_score(mut self, score: f32) -> Self {
+        self.score = Some(score);
+        self
+    }
+}
+
 /// Record an action. Returns false when it was already recorded
 /// (completing the same thing twice counts once).
 pub async fn record(c: &mut PgConnection, a: &Action<'_>) -> sqlx::Result<bool> {

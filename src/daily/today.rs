@@ -143,17 +143,7 @@ pub async fn dismiss(
 ) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
     store::dismiss(&mut tx, user.id, item).await?;
-    let now = Utc::now();
-    let a = activity::store::Action {
-        user_id: user.id,
-        verb: Verb::Dismissed,
-        object_type: "item",
-        object_id: item,
-        at: now,
-        local_date: activity::local_date(&user.timezone, now),
-        duration_seconds: None,
-        score: None,
-    };
+    let a = activity::store::Action::now(user.id, &user.timezone, Verb::Dismissed, "item", item);
     activity::store::record(&mut tx, &a).await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
@@ -196,17 +186,8 @@ pub async fn answer(
     let stage = store::stage(&mut tx, user.id, qid).await?;
     let next = model::next_review(stage, correct, today);
     store::schedule(&mut tx, user.id, qid, next, today).await?;
-    let now = Utc::now();
-    let a = activity::store::Action {
-        user_id: user.id,
-        verb: Verb::Answered,
-        object_type: "question",
-        object_id: qid,
-        at: now,
-        local_date: activity::local_date(&user.timezone, now),
-        duration_seconds: None,
-        score: Some(if correct { 1.0 } else { 0.0 }),
-    };
+    let a = activity::store::Action::now(user.id, &user.timezone, Verb::Answered, "question", qid)
+        .with_score(if correct { 1.0 } else { 0.0 });
     activity::store::record(&mut tx, &a).await?;
     tx.commit().await?;
     let verdict = if correct {

@@ -20,12 +20,7 @@ use crate::notifications::store::notify;
 use crate::web::{FormErrors, PageCtx, redirect_with_flash, render, render_status};
 
 async fn has_manager(state: &AppState, me: &CurrentUser) -> AppResult<bool> {
-    Ok(
-        crate::people::store::person(&mut *state.db.acquire().await?, me.id)
-            .await?
-            .manager
-            .is_some(),
-    )
+    Ok(crate::people::store::has_manager(&mut *state.db.acquire().await?, me.id).await?)
 }
 
 pub async fn list(

@@ -4,7 +4,6 @@
 
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::Utc;
 use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -152,17 +151,7 @@ pub async fn item_page(
             render(&item_view(&state, &mut c, page, item, None, false).await?)?.into_response(),
         );
     };
-    let now = Utc::now();
-    let viewed = activity::store::Action {
-        user_id: user.id,
-        verb: Verb::Viewed,
-        object_type: "item",
-        object_id: item.id,
-        at: now,
-        local_date: activity::local_date(&user.timezone, now),
-        duration_seconds: None,
-        score: None,
-    };
+    let viewed = action(&user, Verb::Viewed, item.id, None);
     activity::store::record(&mut c, &viewed).await?;
     Ok(render(&item_view(&state, &mut c, page, item, Some(&user), false).await?)?.into_response())
 }
@@ -211,16 +200,10 @@ fn action(
     item_id: Uuid,
     score: Option<f32>,
 ) -> activity::store::Action<'static> {
-    let now = Utc::now();
-    activity::store::Action {
-        user_id: user.id,
-        verb,
-        object_type: "item",
-        object_id: item_id,
-        at: now,
-        local_date: activity::local_date(&user.timezone, now),
-        duration_seconds: None,
-        score,
+    let a = activity::store::Action::now(user.id, &user.timezone, verb, "item", item_id);
+    match score {
+        Some(s) => a.with_score(s),
+        None => a,
     }
 }
 

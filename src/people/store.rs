@@ -334,6 +334,16 @@ pub async fn link_manager(
     Ok(())
 }
 
+/// Does this person have a manager (who agrees goals, reads shared reflections)?
+pub async fn has_manager(c: &mut PgConnection, id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"SELECT manager_id IS NOT NULL AS "m!" FROM users WHERE id = $1"#,
+        id
+    )
+    .fetch_one(c)
+    .await
+}
+
 pub async fn count_users(c: &mut PgConnection) -> sqlx::Result<i64> {
     sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#)
         .fetch_one(c)

@@ -62,12 +62,7 @@ pub struct NewQuery {
 }
 
 async fn has_manager(state: &AppState, me: &CurrentUser) -> AppResult<bool> {
-    Ok(
-        crate::people::store::person(&mut *state.db.acquire().await?, me.id)
-            .await?
-            .manager
-            .is_some(),
-    )
+    Ok(crate::people::store::has_manager(&mut *state.db.acquire().await?, me.id).await?)
 }
 
 async fn context(
@@ -165,16 +160,10 @@ pub async fn create(
     let local_date = activity::local_date(&me.timezone, now);
     let mut tx = state.db.begin().await?;
     let id = store::create(&mut tx, me.id, &v, local_date).await?;
-    let a = activity::store::Action {
-        user_id: me.id,
-        verb: Verb::Reflected,
-        object_type: "reflection",
-        object_id: id,
-        at: now,
-        local_date,
-        duration_seconds: None,
-        score: None,
-    };
+    let mut a =
+        activity::store::Action::now(me.id, &me.timezone, Verb::Reflected, "reflection", id);
+    a.at = now;
+    a.local_date = local_date;
     activity::store::record(&mut tx, &a).await?;
     tx.commit().await?;
     let msg = if v.shared {
