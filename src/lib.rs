@@ -24,6 +24,7 @@ pub mod activity;
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod campaigns;
 pub mod cli;
 pub mod config;
 pub mod daily;
