@@ -22,7 +22,8 @@ use tracing::Span;
 use crate::config::Settings;
 use crate::mail::Mailer;
 use crate::{
-    admin, auth, daily, goals, home, library, notifications, ops, people, reflections, web,
+    admin, auth, campaigns, daily, goals, home, library, notifications, ops, people, reflections,
+    web,
 };
 
 #[derive(Clone)]
@@ -54,16 +55,19 @@ pub fn build_router(state: AppState) -> Router {
         .merge(daily::router())
         .merge(reflections::router())
         .merge(goals::router())
+        .merge(campaigns::router())
         .merge(notifications::router())
         .route_layer(middleware::from_fn(auth::session::require_user));
     let manage = goals::manage_router()
         .merge(reflections::manage_router())
+        .merge(campaigns::manage_router())
         .route_layer(middleware::from_fn(auth::require_manager));
     let admin = Router::new()
         .merge(people::admin_router())
         .merge(library::admin_router())
         .merge(reflections::admin_router())
         .merge(goals::admin_router())
+        .merge(campaigns::admin_router())
         .merge(admin::admin_router())
         .route_layer(middleware::from_fn(auth::require_admin));
 

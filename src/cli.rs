@@ -148,8 +148,11 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         stop.clone(),
         Duration::from_secs(args.drain_seconds),
     ));
+    let delivery =
+        crate::campaigns::digest::Delivery::new(state.mailer.clone(), &state.settings.public_url)?;
     let worker = tokio::spawn(crate::jobs::run(
         db.pool.clone(),
+        delivery,
         stop.clone().cancelled_owned(),
     ));
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();

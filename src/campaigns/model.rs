@@ -83,7 +83,8 @@ pub struct Release {
 impl Release {
     /// Whether the step is out at the learner's local time `now`.
     pub fn is_out(&self, now: NaiveDateTime, release_time: NaiveTime) -> bool {
-        self.on < now.date() || (self.on == now.date() && (self.immediate || now.time() >= release_time))
+        self.on < now.date()
+            || (self.on == now.date() && (self.immediate || now.time() >= release_time))
     }
 }
 
@@ -252,6 +253,35 @@ pub fn start_change_refused(
     }
 }
 
+/// Fields whose change a campaign refuses in this phase, with why: once
+/// it runs, a change of start, mode or release days would move steps that
+/// people already have. (The release time may still change.)
+pub fn schedule_change_refused(
+    phase: Phase,
+    old: &Rules,
+    new: &Rules,
+) -> Vec<(&'static str, &'static str)> {
+    let mut refused = Vec::new();
+    if let Some(why) = start_change_refused(phase, old.mode, old.starts_on, new.starts_on) {
+        refused.push(("starts_on", why));
+    }
+    if matches!(phase, Phase::Running | Phase::Finished) {
+        if old.mode != new.mode {
+            refused.push((
+                "mode",
+                "The campaign is running: switching between cohort and rolling would move steps people already have.",
+            ));
+        }
+        if old.days != new.days {
+            refused.push((
+                "days",
+                "The campaign is running: changing release days would move steps people already have. Append steps instead.",
+            ));
+        }
+    }
+    refused
+}
+
 /// The learner's local date and time at `at` (UTC when the zone is unknown).
 pub fn local_now(timezone: &str, at: DateTime<Utc>) -> NaiveDateTime {
     match timezone.parse::<chrono_tz::Tz>() {
@@ -349,7 +379,10 @@ mod tests {
         assert!(got[0].immediate && got[1].immediate && !got[2].immediate);
         // At 07:00 on the enrolment day the caught-up steps are out, the 08:00 one is not.
         let seven = d("2026-12-09").and_hms_opt(7, 0, 0).unwrap();
-        let out: Vec<bool> = got.iter().map(|s| s.is_out(seven, r.release_time)).collect();
+        let out: Vec<bool> = got
+            .iter()
+            .map(|s| s.is_out(seven, r.release_time))
+            .collect();
         assert_eq!(out, [true, true, false, false]);
         let eight = d("2026-12-09").and_hms_opt(8, 0, 0).unwrap();
         assert!(got[2].is_out(eight, r.release_time));
@@ -360,8 +393,14 @@ mod tests {
         let r = rules(Mode::Rolling, "2026-12-01", Weekdays::WORKDAYS);
         let got = release_dates(&r, d("2026-12-07"), &[], &plain(3));
         let now = d("2026-12-07").and_hms_opt(9, 0, 0).unwrap();
-        assert_eq!(released(&got, false, now, r.release_time), [true, false, false]);
-        assert_eq!(released(&got, true, now, r.release_time), [true, true, true]);
+        assert_eq!(
+            released(&got, false, now, r.release_time),
+            [true, false, false]
+        );
+        assert_eq!(
+            released(&got, true, now, r.release_time),
+            [true, true, true]
+        );
     }
 
     #[test]
@@ -401,7 +440,10 @@ mod tests {
             ends_on: d("2026-12-09"),
         };
         let got = release_dates(&r, d("2026-12-01"), &[pause], &plain(5));
-        assert_eq!(dates(&got), ["Mon 07", "Thu 10", "Thu 10", "Thu 10", "Fri 11"]);
+        assert_eq!(
+            dates(&got),
+            ["Mon 07", "Thu 10", "Thu 10", "Thu 10", "Fri 11"]
+        );
     }
 
     #[test]
@@ -472,15 +514,52 @@ mod tests {
     fn phases_follow_the_dates_and_the_start_of_a_running_cohort_is_fixed() {
         let (s, e) = (d("2026-12-07"), d("2026-12-31"));
         assert_eq!(Phase::of("draft", s, e, d("2026-12-10")), Phase::Draft);
-        assert_eq!(Phase::of("published", s, e, d("2026-12-06")), Phase::Scheduled);
-        assert_eq!(Phase::of("published", s, e, d("2026-12-07")), Phase::Running);
-        assert_eq!(Phase::of("published", s, e, d("2026-12-31")), Phase::Running);
-        assert_eq!(Phase::of("published", s, e, d("2027-01-01")), Phase::Finished);
-        assert_eq!(Phase::of("archived", s, e, d("2026-12-10")), Phase::Archived);
+        assert_eq!(
+            Phase::of("published", s, e, d("2026-12-06")),
+            Phase::Scheduled
+        );
+        assert_eq!(
+            Phase::of("published", s, e, d("2026-12-07")),
+            Phase::Running
+        );
+        assert_eq!(
+            Phase::of("published", s, e, d("2026-12-31")),
+            Phase::Running
+        );
+        assert_eq!(
+            Phase::of("published", s, e, d("2027-01-01")),
+            Phase::Finished
+        );
+        assert_eq!(
+            Phase::of("archived", s, e, d("2026-12-10")),
+            Phase::Archived
+        );
         assert!(start_change_refused(Phase::Running, Mode::Cohort, s, d("2026-12-14")).is_some());
         assert!(start_change_refused(Phase::Running, Mode::Cohort, s, s).is_none());
         assert!(start_change_refused(Phase::Scheduled, Mode::Cohort, s, d("2026-12-14")).is_none());
         assert!(start_change_refused(Phase::Draft, Mode::Cohort, s, d("2026-12-14")).is_none());
+    }
+
+    #[test]
+    fn a_running_campaign_refuses_schedule_changes_but_not_a_new_release_time() {
+        let old = rules(Mode::Cohort, "2026-12-07", Weekdays::WORKDAYS);
+        let new = Rules {
+            mode: Mode::Rolling,
+            days: Weekdays(0x7f),
+            release_time: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            starts_on: d("2026-12-14"),
+        };
+        let fields: Vec<&str> = schedule_change_refused(Phase::Running, &old, &new)
+            .iter()
+            .map(|(f, _)| *f)
+            .collect();
+        assert_eq!(fields, ["starts_on", "mode", "days"]);
+        assert!(schedule_change_refused(Phase::Scheduled, &old, &new).is_empty());
+        let later = Rules {
+            release_time: NaiveTime::from_hms_opt(9, 0, 0).unwrap(),
+            ..old
+        };
+        assert!(schedule_change_refused(Phase::Running, &old, &later).is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::model::{Pause, Review};
 
 /// settings, learning days, pauses, minutes done today, active prompts,
 /// reflected today, due reviews, recommendations.
-pub const TODAY_QUERIES: usize = 8;
+pub const TODAY_QUERIES: usize = 9;
 
 pub struct Settings {
     pub daily_minutes: i32,

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::model::{self, Candidate, MAX_REVIEWS, REVIEW_MINUTES};
 use super::store;
-use super::views::{HistoryPage, QuestionsPage, RecCard, TodayPage, heat_cells};
+use super::views::{HistoryPage, QuestionsPage, RecCard, StepCard, TodayPage, heat_cells};
 use crate::activity::{self, Verb};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -77,6 +77,22 @@ pub async fn today(
         } else {
             0
         };
+    // Released campaign steps not done yet come first (one query).
+    let followed = if paused_until.is_some() {
+        Vec::new()
+    } else {
+        let rows = crate::campaigns::store::learner::steps_of(&mut c, user.id, None).await?;
+        let now = crate::campaigns::model::local_now(&user.timezone, Utc::now());
+        crate::campaigns::plan::plan(rows, &pauses, now)
+    };
+    let waiting = crate::campaigns::plan::waiting(&followed);
+    let step_c: Vec<Candidate> = waiting
+        .iter()
+        .map(|s| Candidate {
+            key: s.step.step_id.to_string(),
+            minutes: s.minutes(),
+        })
+        .collect();
     let review_c: Vec<Candidate> = reviews
         .iter()
         .map(|q| Candidate {
@@ -91,7 +107,29 @@ pub async fn today(
             minutes: r.minutes,
         })
         .collect();
-    let (_, chosen_reviews, chosen_recs) = model::compose(left, &[], &review_c, &rec_c, seed);
+    let (chosen_steps, chosen_reviews, chosen_recs) =
+        model::compose(left, &step_c, &review_c, &rec_c, seed);
+    // The oldest waiting step shows even when it is longer than the time left.
+    let chosen_steps = if chosen_steps.is_empty() && !waiting.is_empty() {
+        vec![0]
+    } else {
+        chosen_steps
+    };
+    let steps: Vec<StepCard> = chosen_steps
+        .iter()
+        .map(|i| {
+            let s = waiting[*i];
+            StepCard {
+                campaign_id: s.step.campaign_id,
+                campaign_title: s.step.campaign_title.clone(),
+                step_id: s.step.step_id,
+                position: s.step.position,
+                title: s.step.title.clone(),
+                minutes: s.minutes(),
+                href: crate::campaigns::views::step_href(&s.step.campaign_id, s),
+            }
+        })
+        .collect();
     // The optional extra: the first of today's rotation that did not fit.
     let (_, _, everything) = model::compose(i32::MAX, &[], &[], &rec_c, seed);
     let extra_index = everything.into_iter().find(|i| !chosen_recs.contains(i));
@@ -132,6 +170,7 @@ pub async fn today(
         today,
         best_streak: settings.best_streak,
         prompt,
+        steps,
     })?
     .into_response())
 }

@@ -34,6 +34,19 @@ pub struct TodayPage {
     pub best_streak: i32,
     /// Today's reflection prompt (id, text).
     pub prompt: Option<(uuid::Uuid, String)>,
+    /// Released campaign steps not done yet, oldest first.
+    pub steps: Vec<StepCard>,
+}
+
+/// A campaign step on Today.
+pub struct StepCard {
+    pub campaign_id: uuid::Uuid,
+    pub campaign_title: String,
+    pub step_id: uuid::Uuid,
+    pub position: i32,
+    pub title: String,
+    pub minutes: i32,
+    pub href: String,
 }
 
 impl TodayPage {

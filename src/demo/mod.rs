@@ -4,6 +4,7 @@
 //! password `inflow-demo`. Seeding twice duplicates nothing (people, teams
 //! and items are matched by email, name and slug).
 
+pub mod campaigns;
 pub mod daily;
 pub mod goals;
 pub mod library;
@@ -191,6 +192,7 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
     daily::seed(&mut tx, &learners, now).await?;
     reflections::seed(&mut tx, now).await?;
     goals::seed(&mut tx, now).await?;
+    campaigns::seed(&mut tx, now).await?;
     let n = store::count_users(&mut tx).await?;
     if n > before || items > 0 {
         let details = serde_json::json!({ "people_added": n - before, "items_added": items });

@@ -50,9 +50,55 @@ impl TaskHandler for GoalReminders {
     }
 }
 
+/// Records and delivers the daily digests that are due (every minute, on every instance).
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct DigestTick {}
+
+impl TaskHandler for DigestTick {
+    const IDENTIFIER: &'static str = "digest_tick";
+
+    async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
+        let Some(delivery) = ctx.get_ext::<crate::campaigns::digest::Delivery>() else {
+            return Err("no delivery configured".to_owned());
+        };
+        let r = crate::campaigns::digest::tick(ctx.pg_pool(), delivery, chrono::Utc::now())
+            .await
+            .map_err(|e| e.to_string())?;
+        if r != Default::default() {
+            tracing::info!(
+                recorded = r.recorded,
+                sent = r.sent,
+                failed = r.failed,
+                "digests"
+            );
+        }
+        Ok::<(), String>(())
+    }
+}
+
+/// Enrols people who joined the organisation or a chosen team into running campaigns.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct EnrolAudiences {}
+
+impl TaskHandler for EnrolAudiences {
+    const IDENTIFIER: &'static str = "enrol_audiences";
+
+    async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
+        let mut c = ctx.pg_pool().acquire().await.map_err(|e| e.to_string())?;
+        let n = crate::campaigns::store::enrol_audiences(&mut c, None)
+            .await
+            .map_err(|e| e.to_string())?;
+        if n > 0 {
+            tracing::info!(enrolled = n, "campaign audiences enrolled");
+        }
+        Ok::<(), String>(())
+    }
+}
+
 /// Run the worker until `shutdown` completes, then let running jobs finish.
 pub async fn run(
     pool: PgPool,
+    delivery: crate::campaigns::digest::Delivery,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let worker = WorkerOptions::default()
@@ -61,7 +107,12 @@ pub async fn run(
         .concurrency(2)
         .define_job::<PurgeExpired>()
         .define_job::<GoalReminders>()
+        .define_job::<DigestTick>()
+        .define_job::<EnrolAudiences>()
+        .add_extension(delivery)
         .with_cron("*/15 * * * * purge_expired")?
+        .with_cron("* * * * * digest_tick")?
+        .with_cron("*/15 * * * * enrol_audiences")?
         .with_cron("0 7 * * * goal_reminders")?
         .heartbeat_interval(Duration::from_secs(30))
         .listen_os_shutdown_signals(false)

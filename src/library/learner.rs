@@ -232,6 +232,7 @@ pub async fn mark_done(
     let item = published_for_action(&mut c, &slug).await?;
     let first =
         activity::store::record(&mut c, &action(&user, Verb::Completed, item.id, None)).await?;
+    crate::campaigns::complete_matching(&mut c, &user, Some(item.id), None).await?;
     let msg = if first {
         "Marked as done. Nice work."
     } else {

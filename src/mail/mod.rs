@@ -12,6 +12,11 @@ use lettre::message::header::ContentType;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgConnection;
 
+/// The SMTP server refused or could not be reached (recorded in the outbox).
+#[derive(Debug, thiserror::Error)]
+#[error("SMTP delivery failed: {0}")]
+pub struct SmtpFailed(String);
+
 #[derive(Clone)]
 pub struct Mailer {
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
@@ -52,8 +57,9 @@ impl Mailer {
         Ok(Mailer { smtp, from })
     }
 
-    /// Send (or queue in the outbox) one plain-text message.
-    pub async fn send(
+    /// Like [`Mailer::send`], but an SMTP failure is an error (after it is
+    /// recorded in the outbox), so the caller can retry.
+    pub async fn deliver(
         &self,
         c: &mut PgConnection,
         to: &str,
@@ -71,20 +77,41 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())?;
         match smtp.send(message).await {
-            Ok(_) => store::insert(c, to, subject, "(sent by SMTP)", "sent", None).await?,
+            Ok(_) => {
+                store::insert(c, to, subject, "(sent by SMTP)", "sent", None).await?;
+                Ok(())
+            }
             Err(e) => {
-                tracing::warn!(error = %e, "SMTP delivery failed");
+                let err = e.to_string();
                 store::insert(
                     c,
                     to,
                     subject,
                     "(SMTP delivery failed)",
                     "failed",
-                    Some(&e.to_string()),
+                    Some(&err),
                 )
                 .await?;
+                Err(SmtpFailed(err).into())
             }
         }
-        Ok(())
+    }
+
+    /// Send (or queue in the outbox) one plain-text message; an SMTP
+    /// failure is recorded in the outbox and logged, not returned.
+    pub async fn send(
+        &self,
+        c: &mut PgConnection,
+        to: &str,
+        subject: &str,
+        body: &str,
+    ) -> anyhow::Result<()> {
+        match self.deliver(c, to, subject, body).await {
+            Err(e) if e.is::<SmtpFailed>() => {
+                tracing::warn!(error = %e, "SMTP delivery failed");
+                Ok(())
+            }
+            other => other,
+        }
     }
 }

@@ -165,6 +165,9 @@ pub async fn create(
     a.at = now;
     a.local_date = local_date;
     activity::store::record(&mut tx, &a).await?;
+    if v.prompt_id.is_some() {
+        crate::campaigns::complete_matching(&mut tx, &me, None, v.prompt_id).await?;
+    }
     tx.commit().await?;
     let msg = if v.shared {
         "Saved and shared with your manager."

@@ -6,6 +6,7 @@ mod harness;
 
 mod auth;
 mod browser;
+mod campaigns;
 mod cli;
 mod cluster;
 mod daily;

@@ -1,0 +1,466 @@
+//! L&D authoring at `/admin/campaigns`: the campaign, its audience and
+//! release rules, its steps (append, edit, reorder or remove the ones
+//! nobody has yet), publishing and archiving.
+
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::forms::{CampaignInput, StepInput, ValidCampaign};
+use super::model::{self, Phase, StepTiming};
+use super::store::{self, Campaign, Step};
+use super::views::{AdminEditPage, AdminListPage, StepFormPage};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::web::{FormErrors, PageCtx, redirect_with_flash, render, render_status};
+
+/// The organisation's date for campaign-wide decisions (phases, locks).
+pub fn org_today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// The date where it is latest on Earth (UTC+14): a step whose date has
+/// come there may already be out to someone.
+fn latest_today() -> NaiveDate {
+    (Utc::now() + Duration::hours(14)).date_naive()
+}
+
+pub async fn list(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
+    let mut c = state.db.acquire().await?;
+    let rows = store::list(&mut c).await?;
+    render(&AdminListPage {
+        page,
+        rows,
+        today: org_today(),
+    })
+}
+
+fn blank_input() -> CampaignInput {
+    let start = org_today() + Duration::days(7);
+    CampaignInput {
+        audience: "everyone".into(),
+        mode: "cohort".into(),
+        starts_on: start.to_string(),
+        ends_on: (start + Duration::days(27)).to_string(),
+        days: (0..5).map(|d| d.to_string()).collect(),
+        release_time: "08:00".into(),
+        ..Default::default()
+    }
+}
+
+fn input_of(c: &Campaign, people: Vec<String>) -> CampaignInput {
+    CampaignInput {
+        title: c.title.clone(),
+        summary: c.summary.clone(),
+        business_why: c.business_why.clone(),
+        learner_why: c.learner_why.clone(),
+        cover_url: c.cover_url.clone().unwrap_or_default(),
+        audience: c.audience.clone(),
+        mode: c.mode.clone(),
+        starts_on: c.starts_on.to_string(),
+        ends_on: c.ends_on.to_string(),
+        days: (0..7)
+            .filter(|i| c.release_days & (1 << i) != 0)
+            .map(|i| i.to_string())
+            .collect(),
+        release_time: c.release_time.format("%H:%M").to_string(),
+        topics: c.topic_ids.iter().map(Uuid::to_string).collect(),
+        teams: c.team_ids.iter().map(Uuid::to_string).collect(),
+        people: people.join("\n"),
+    }
+}
+
+async fn edit_page(
+    state: &AppState,
+    page: PageCtx,
+    campaign: Option<Campaign>,
+    input: CampaignInput,
+    errors: FormErrors,
+) -> AppResult<AdminEditPage> {
+    let mut c = state.db.acquire().await?;
+    let (steps, locked) = match &campaign {
+        Some(camp) => {
+            let steps = store::steps(&mut c, camp.id).await?;
+            let locked = locked(&mut c, camp, &steps).await?;
+            (steps, locked)
+        }
+        None => (Vec::new(), 0),
+    };
+    Ok(AdminEditPage {
+        page,
+        phase: campaign.as_ref().map(|c| c.phase(org_today())),
+        campaign,
+        input,
+        errors,
+        topics: crate::library::store::topics::all(&mut c).await?,
+        teams: crate::people::store::teams(&mut c).await?,
+        steps,
+        locked,
+        step: StepInput {
+            kind: "item".into(),
+            ..Default::default()
+        },
+        step_errors: FormErrors::new(),
+        prompts: crate::reflections::store::prompts(&mut c).await?,
+    })
+}
+
+/// How many steps from the top are out to someone, so fixed.
+async fn locked(c: &mut sqlx::PgConnection, camp: &Campaign, steps: &[Step]) -> AppResult<usize> {
+    if camp.status == "draft" {
+        return Ok(0);
+    }
+    let earliest = store::earliest_enrolment(c, camp.id).await?;
+    let timing: Vec<StepTiming> = steps.iter().map(Step::timing).collect();
+    Ok(model::locked_steps(
+        &camp.rules(),
+        earliest,
+        &timing,
+        latest_today(),
+    ))
+}
+
+pub async fn new_form(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
+    render(&edit_page(&state, page, None, blank_input(), FormErrors::new()).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: PageCtx,
+    me: CurrentUser,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let input = CampaignInput::from_pairs(pairs);
+    let v = match input.validate() {
+        Ok(v) => v,
+        Err(errors) => {
+            let p = edit_page(&state, page, None, input, errors).await?;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
+    };
+    let mut tx = state.db.begin().await?;
+    let id = store::create(&mut tx, &v, me.id).await?;
+    if let Some(resp) = enrol_chosen(&mut tx, id, &v).await? {
+        let mut errors = FormErrors::new();
+        errors.add("people", resp);
+        let p = edit_page(&state, page, None, input, errors).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &format!("/admin/campaigns/{id}"),
+        "Campaign saved as a draft. Add its steps, preview the timeline, then publish.",
+    ))
+}
+
+/// Enrol the chosen people; the message when some emails are unknown.
+async fn enrol_chosen(
+    c: &mut sqlx::PgConnection,
+    id: Uuid,
+    v: &ValidCampaign,
+) -> AppResult<Option<String>> {
+    if v.audience != "people" {
+        return Ok(None);
+    }
+    let unknown = store::enrol_people(c, id, &v.people, org_today()).await?;
+    Ok((!unknown.is_empty())
+        .then(|| format!("No active person has the email {}.", unknown.join(", "))))
+}
+
+async fn campaign(state: &AppState, id: Uuid) -> AppResult<Campaign> {
+    store::get(&mut *state.db.acquire().await?, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<Uuid>,
+) -> AppResult<Html<String>> {
+    let camp = campaign(&state, id).await?;
+    let people = store::reports::chosen_emails(&mut *state.db.acquire().await?, id).await?;
+    let input = input_of(&camp, people);
+    render(&edit_page(&state, page, Some(camp), input, FormErrors::new()).await?)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<Uuid>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let camp = campaign(&state, id).await?;
+    let input = CampaignInput::from_pairs(pairs);
+    let v = match input.validate() {
+        Ok(v) => v,
+        Err(errors) => {
+            let p = edit_page(&state, page, Some(camp), input, errors).await?;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
+    };
+    let new_rules = model::Rules {
+        mode: model::Mode::parse(&v.mode).unwrap_or(model::Mode::Cohort),
+        starts_on: v.starts_on,
+        days: model::Weekdays(v.release_days as u8),
+        release_time: v.release_time,
+    };
+    let refused =
+        model::schedule_change_refused(camp.phase(org_today()), &camp.rules(), &new_rules);
+    if !refused.is_empty() {
+        let mut errors = FormErrors::new();
+        for (field, why) in refused {
+            errors.add(field, why);
+        }
+        let p = edit_page(&state, page, Some(camp), input, errors).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    let mut tx = state.db.begin().await?;
+    store::update(&mut tx, id, &v).await?;
+    if let Some(msg) = enrol_chosen(&mut tx, id, &v).await? {
+        let mut errors = FormErrors::new();
+        errors.add("people", msg);
+        let p = edit_page(&state, page, Some(camp), input, errors).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    if camp.status == "published" {
+        store::enrol_audiences(&mut tx, Some(id)).await?;
+    }
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &format!("/admin/campaigns/{id}"),
+        "Campaign saved.",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    action: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Form(f): Form<StatusForm>,
+) -> AppResult<Response> {
+    let camp = campaign(&state, id).await?;
+    let back = format!("/admin/campaigns/{id}");
+    let mut tx = state.db.begin().await?;
+    let msg = match (f.action.as_str(), camp.status.as_str()) {
+        ("publish", "draft") => {
+            if store::steps(&mut tx, id).await?.is_empty() {
+                return Ok(redirect_with_flash(
+                    &back,
+                    "Add at least one step before publishing.",
+                ));
+            }
+            store::set_status(&mut tx, id, "published").await?;
+            let n = store::enrol_audiences(&mut tx, Some(id)).await?;
+            match camp.phase(org_today()) {
+                Phase::Draft if camp.starts_on > org_today() => {
+                    format!(
+                        "Published: scheduled to start on {}, {n} people enrolled.",
+                        camp.starts_on.format("%a %-d %b")
+                    )
+                }
+                _ => format!("Published and running: {n} people enrolled."),
+            }
+        }
+        ("archive", "published") => {
+            store::set_status(&mut tx, id, "archived").await?;
+            "Archived: learners no longer see it; its results stay.".to_owned()
+        }
+        ("restore", "archived") => {
+            store::set_status(&mut tx, id, "published").await?;
+            "Restored.".to_owned()
+        }
+        _ => {
+            return Err(AppError::Validation(
+                "That change does not apply to this campaign now.".into(),
+            ));
+        }
+    };
+    tx.commit().await?;
+    Ok(redirect_with_flash(&back, &msg))
+}
+
+async fn resolve_item(state: &AppState, input: &StepInput) -> AppResult<Option<Uuid>> {
+    if input.kind != "item" || input.item_slug().is_empty() {
+        return Ok(None);
+    }
+    let mut c = state.db.acquire().await?;
+    Ok(
+        crate::library::store::items::by_slug(&mut c, input.item_slug())
+            .await?
+            .filter(|i| i.status == "published")
+            .map(|i| i.id),
+    )
+}
+
+pub async fn add_step(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<Uuid>,
+    Form(input): Form<StepInput>,
+) -> AppResult<Response> {
+    let camp = campaign(&state, id).await?;
+    let item = resolve_item(&state, &input).await?;
+    let v = match input.validate(item) {
+        Ok(v) => v,
+        Err(errors) => {
+            let people = store::reports::chosen_emails(&mut *state.db.acquire().await?, id).await?;
+            let base = input_of(&camp, people);
+            let mut p = edit_page(&state, page, Some(camp), base, FormErrors::new()).await?;
+            p.step = input;
+            p.step_errors = errors;
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
+    };
+    let added_on = (camp.status != "draft").then(org_today);
+    store::add_step(&mut *state.db.acquire().await?, id, &v, added_on).await?;
+    Ok(redirect_with_flash(
+        &format!("/admin/campaigns/{id}#steps"),
+        "Step added.",
+    ))
+}
+
+/// The step and whether it is still editable.
+async fn open_step(
+    state: &AppState,
+    id: Uuid,
+    step: Uuid,
+) -> AppResult<(Campaign, Vec<Step>, usize, usize)> {
+    let camp = campaign(state, id).await?;
+    let mut c = state.db.acquire().await?;
+    let steps = store::steps(&mut c, id).await?;
+    let index = steps
+        .iter()
+        .position(|s| s.id == step)
+        .ok_or(AppError::NotFound)?;
+    let locked = locked(&mut c, &camp, &steps).await?;
+    Ok((camp, steps, index, locked))
+}
+
+const LOCKED: &str = "This step has already been released to someone, so it can no longer be edited, moved or removed.";
+
+pub async fn step_form(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path((id, step)): Path<(Uuid, Uuid)>,
+) -> AppResult<Response> {
+    let (camp, steps, index, locked) = open_step(&state, id, step).await?;
+    if index < locked {
+        return Ok(redirect_with_flash(
+            &format!("/admin/campaigns/{id}#steps"),
+            LOCKED,
+        ));
+    }
+    let s = &steps[index];
+    let input = StepInput {
+        kind: s.kind.clone(),
+        title: s.title.clone(),
+        body: s.body.clone(),
+        item: s.item_slug.clone().unwrap_or_default(),
+        prompt: s.prompt_id.map(|p| p.to_string()).unwrap_or_default(),
+        url: s.url.clone().unwrap_or_default(),
+        minutes: s.minutes.to_string(),
+        same_day: if s.same_day {
+            "on".into()
+        } else {
+            String::new()
+        },
+    };
+    let prompts = crate::reflections::store::prompts(&mut *state.db.acquire().await?).await?;
+    Ok(render(&StepFormPage {
+        page,
+        campaign: camp,
+        step_id: step,
+        position: s.position,
+        input,
+        errors: FormErrors::new(),
+        prompts,
+    })?
+    .into_response())
+}
+
+pub async fn update_step(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path((id, step)): Path<(Uuid, Uuid)>,
+    Form(input): Form<StepInput>,
+) -> AppResult<Response> {
+    let (camp, steps, index, locked) = open_step(&state, id, step).await?;
+    if index < locked {
+        return Ok(redirect_with_flash(
+            &format!("/admin/campaigns/{id}#steps"),
+            LOCKED,
+        ));
+    }
+    let item = resolve_item(&state, &input).await?;
+    match input.validate(item) {
+        Ok(v) => {
+            store::update_step(&mut *state.db.acquire().await?, step, &v).await?;
+            Ok(redirect_with_flash(
+                &format!("/admin/campaigns/{id}#steps"),
+                "Step saved.",
+            ))
+        }
+        Err(errors) => {
+            let prompts =
+                crate::reflections::store::prompts(&mut *state.db.acquire().await?).await?;
+            let position = steps[index].position;
+            render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &StepFormPage {
+                    page,
+                    campaign: camp,
+                    step_id: step,
+                    position,
+                    input,
+                    errors,
+                    prompts,
+                },
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    action: String,
+}
+
+/// Move a step up or down among the unreleased ones, or remove it.
+pub async fn move_step(
+    State(state): State<AppState>,
+    Path((id, step)): Path<(Uuid, Uuid)>,
+    Form(f): Form<MoveForm>,
+) -> AppResult<Response> {
+    let (_, steps, index, locked) = open_step(&state, id, step).await?;
+    let back = format!("/admin/campaigns/{id}#steps");
+    if index < locked {
+        return Ok(redirect_with_flash(&back, LOCKED));
+    }
+    let mut tx = state.db.begin().await?;
+    let msg = match f.action.as_str() {
+        "up" if index > locked => {
+            store::swap_steps(&mut tx, step, steps[index - 1].id).await?;
+            "Step moved up."
+        }
+        "down" if index + 1 < steps.len() => {
+            store::swap_steps(&mut tx, step, steps[index + 1].id).await?;
+            "Step moved down."
+        }
+        "delete" => {
+            store::delete_step(&mut tx, id, step).await?;
+            "Step removed."
+        }
+        _ => "That step cannot move further: the steps above it are already released.",
+    };
+    tx.commit().await?;
+    Ok(redirect_with_flash(&back, msg))
+}

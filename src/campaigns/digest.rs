@@ -1,0 +1,289 @@
+//! One digest a day per learner, by email, Slack or Teams. A one-minute
+//! graphile_worker cron runs [`tick`] on every instance: it records the
+//! day's digest for each learner whose digest time has come (the unique
+//! (learner, local date) key makes that once, whichever instance wins), then
+//! delivers pending digests one by one under a lease (`SKIP LOCKED`, so two
+//! instances never take the same one; a crashed instance's lease runs out
+//! and another takes over). Failures retry with back-off and show at
+//! `/admin/integrations`; the web pages never wait for any of it.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::PgPool;
+
+use super::learner::followed;
+use super::model;
+use super::store::digest as store;
+use crate::mail::Mailer;
+
+/// How long a claimed digest is held before another instance may retry it.
+pub const LEASE_SECONDS: i64 = 120;
+/// Attempts before a digest is given up (and shown as failed).
+pub const MAX_ATTEMPTS: i32 = 8;
+
+/// What a learner's digest says (pure).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digest {
+    pub subject: String,
+    pub lines: Vec<String>,
+    pub link: String,
+}
+
+impl Digest {
+    pub fn text(&self) -> String {
+        let mut out = String::new();
+        for l in &self.lines {
+            out.push_str(&format!("• {l}\n"));
+        }
+        out.push_str(&format!("\nOpen Today: {}\n", self.link));
+        out
+    }
+}
+
+/// The digest for one learner on `date`: what was released to them that
+/// day, plus what is still waiting and reviews due. None when nothing is new
+/// (no step released that day and no review newly due).
+pub fn compose(
+    first_name: &str,
+    date: NaiveDate,
+    released_today: &[(String, String)],
+    waiting_before: usize,
+    reviews_due: i64,
+    base_url: &str,
+) -> Option<Digest> {
+    if released_today.is_empty() && reviews_due == 0 {
+        return None;
+    }
+    let mut lines: Vec<String> = released_today
+        .iter()
+        .map(|(campaign, step)| format!("New in {campaign}: {step}"))
+        .collect();
+    if reviews_due > 0 {
+        lines.push(format!(
+            "{reviews_due} review question{} due today",
+            if reviews_due == 1 { "" } else { "s" }
+        ));
+    }
+    if waiting_before > 0 {
+        lines.push(format!(
+            "{waiting_before} earlier step{} still waiting for you",
+            if waiting_before == 1 { "" } else { "s" }
+        ));
+    }
+    Some(Digest {
+        subject: format!(
+            "{first_name}, your learning for {}",
+            date.format("%a %-d %b")
+        ),
+        lines,
+        link: format!("{}/today", base_url.trim_end_matches('/')),
+    })
+}
+
+/// An incoming-webhook message for Slack (Block Kit with a text fallback).
+pub fn slack_payload(subject: &str, body: &str) -> Value {
+    json!({
+        "text": format!("{subject}\n{body}"),
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": subject}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": body}}
+        ]
+    })
+}
+
+/// An incoming-webhook message for Microsoft Teams (a message card).
+pub fn teams_payload(subject: &str, body: &str) -> Value {
+    json!({
+        "@type": "MessageCard",
+        "@context": "https://schema.org/extensions",
+        "summary": subject,
+        "title": subject,
+        "text": body.replace('\n', "<br>")
+    })
+}
+
+/// What delivering needs: the mailer and an HTTP client for webhooks.
+#[derive(Clone, Debug)]
+pub struct Delivery {
+    pub mailer: Mailer,
+    pub http: reqwest::Client,
+    pub base_url: String,
+}
+
+impl Delivery {
+    pub fn new(mailer: Mailer, base_url: &str) -> anyhow::Result<Self> {
+        // ring is the only TLS provider in the build.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()?;
+        Ok(Delivery {
+            mailer,
+            http,
+            base_url: base_url.to_owned(),
+        })
+    }
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TickReport {
+    pub recorded: usize,
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// Record due digests, then deliver pending ones. Safe to run on any
+/// number of instances at once.
+pub async fn tick(pool: &PgPool, d: &Delivery, now: DateTime<Utc>) -> anyhow::Result<TickReport> {
+    let mut report = TickReport::default();
+    let mut c = pool.acquire().await?;
+    for l in store::due(&mut c, now, 500).await? {
+        let local = model::local_now(&l.timezone, now);
+        let campaigns = followed(&mut c, l.id, None, local).await?;
+        let mut released_today = Vec::new();
+        let mut waiting_before = 0;
+        for f in &campaigns {
+            for s in f.steps.iter().filter(|s| s.out && !s.step.done) {
+                if s.release.on == l.local_date {
+                    released_today.push((f.title.clone(), s.step.title.clone()));
+                } else {
+                    waiting_before += 1;
+                }
+            }
+        }
+        let reviews = store::reviews_due_on(&mut c, l.id, l.local_date).await?;
+        let first = l.name.split_whitespace().next().unwrap_or(&l.name);
+        let digest = compose(
+            first,
+            l.local_date,
+            &released_today,
+            waiting_before,
+            reviews,
+            &d.base_url,
+        );
+        let (subject, body, status) = match &digest {
+            Some(g) => (g.subject.clone(), g.text(), "pending"),
+            None => (String::new(), String::new(), "skipped"),
+        };
+        if store::insert(
+            &mut c,
+            l.id,
+            l.local_date,
+            &l.channel,
+            &subject,
+            &body,
+            status,
+            now,
+        )
+        .await?
+            && status == "pending"
+        {
+            report.recorded += 1;
+        }
+    }
+    while let Some(job) = store::claim(&mut c, now, now + Duration::seconds(LEASE_SECONDS)).await? {
+        // The outbox row (or SMTP record) and "sent" commit together.
+        let mut tx = pool.begin().await?;
+        match send(&mut tx, d, &job).await {
+            Ok(()) => {
+                if store::mark_sent(&mut tx, job.id, job.attempts, Utc::now().max(now)).await? {
+                    report.sent += 1;
+                }
+                tx.commit().await?;
+            }
+            Err(e) => {
+                drop(tx);
+                report.failed += 1;
+                let wait = Duration::minutes(1 << (job.attempts - 1).clamp(0, 6));
+                let give_up = job.attempts >= MAX_ATTEMPTS;
+                tracing::warn!(digest = %job.id, attempts = job.attempts, error = %e, "digest delivery failed");
+                store::mark_failed(
+                    &mut c,
+                    job.id,
+                    job.attempts,
+                    &e.to_string(),
+                    now + wait,
+                    give_up,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn send(
+    c: &mut sqlx::PgConnection,
+    d: &Delivery,
+    job: &store::Claimed,
+) -> anyhow::Result<()> {
+    if job.channel == "email" {
+        return d
+            .mailer
+            .deliver(c, &job.email, &job.subject, &job.body)
+            .await;
+    }
+    let Some(url) = store::webhook(c, &job.channel).await? else {
+        anyhow::bail!(
+            "No {} webhook is configured at /admin/integrations.",
+            job.channel
+        );
+    };
+    let payload = if job.channel == "slack" {
+        slack_payload(&job.subject, &job.body)
+    } else {
+        teams_payload(&job.subject, &job.body)
+    };
+    let res = d.http.post(&url).json(&payload).send().await?;
+    if !res.status().is_success() {
+        anyhow::bail!("the {} webhook answered {}", job.channel, res.status());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_new_means_no_digest() {
+        let d: NaiveDate = "2026-12-07".parse().unwrap();
+        assert_eq!(compose("Sam", d, &[], 3, 0, "http://x"), None);
+        let g = compose(
+            "Sam",
+            d,
+            &[("Feedback that lands".into(), "The SBI model".into())],
+            2,
+            1,
+            "https://inflow.example/",
+        )
+        .expect("something new");
+        assert_eq!(g.subject, "Sam, your learning for Mon 7 Dec");
+        assert_eq!(
+            g.lines,
+            [
+                "New in Feedback that lands: The SBI model",
+                "1 review question due today",
+                "2 earlier steps still waiting for you"
+            ]
+        );
+        assert!(
+            g.text()
+                .ends_with("Open Today: https://inflow.example/today\n")
+        );
+        assert!(
+            compose("Sam", d, &[], 0, 2, "http://x").is_some(),
+            "reviews alone are new"
+        );
+    }
+
+    #[test]
+    fn chat_payloads_carry_the_subject_and_lines() {
+        let s = slack_payload("Hello", "• one\n• two");
+        assert_eq!(s["blocks"][0]["text"]["text"], "Hello");
+        assert!(s["text"].as_str().unwrap().contains("• two"));
+        let t = teams_payload("Hello", "• one\n• two");
+        assert_eq!(t["@type"], "MessageCard");
+        assert_eq!(t["text"], "• one<br>• two");
+    }
+}

@@ -1,0 +1,379 @@
+//! What L&D and managers see of a campaign: the timeline preview for one
+//! learner or a time zone and date, who got what (with overrides for one
+//! learner, CSV export), results with a funnel, and a manager's team.
+
+use axum::extract::{Form, Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::admin::org_today;
+use super::model::{self, Pause, Release, StepTiming};
+use super::store::{self, Campaign, Step, reports};
+use super::views::{
+    Cell, ManageCampaignsPage, PeoplePage, ResultsPage, Row, TimelineDay, TimelinePage,
+};
+use crate::app::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::web::{PageCtx, redirect_with_flash, render};
+
+async fn campaign_and_steps(state: &AppState, id: Uuid) -> AppResult<(Campaign, Vec<Step>)> {
+    let mut c = state.db.acquire().await?;
+    let camp = store::get(&mut c, id).await?.ok_or(AppError::NotFound)?;
+    let steps = store::steps(&mut c, id).await?;
+    Ok((camp, steps))
+}
+
+fn pauses_of(p: &reports::Participant) -> Vec<Pause> {
+    p.pause_starts
+        .iter()
+        .zip(&p.pause_ends)
+        .map(|(s, e)| Pause {
+            starts_on: *s,
+            ends_on: *e,
+        })
+        .collect()
+}
+
+/// Each participant's row of cells (done / released / unlocks on).
+fn rows(camp: &Campaign, steps: &[Step], people: Vec<reports::Participant>) -> Vec<Row> {
+    let rules = camp.rules();
+    let timing: Vec<StepTiming> = steps.iter().map(Step::timing).collect();
+    let now = Utc::now();
+    people
+        .into_iter()
+        .map(|p| {
+            let releases = model::release_dates(&rules, p.enrolled_on, &pauses_of(&p), &timing);
+            let local = model::local_now(&p.timezone, now);
+            let out = model::released(&releases, p.released_all, local, rules.release_time);
+            let cells = steps
+                .iter()
+                .zip(releases.iter().zip(out))
+                .map(|(s, (r, out))| {
+                    if p.done.contains(&s.id) {
+                        Cell::Done
+                    } else if out {
+                        Cell::Released
+                    } else {
+                        Cell::Later(r.on)
+                    }
+                })
+                .collect();
+            Row { person: p, cells }
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TeamQuery {
+    team: String,
+}
+
+pub async fn people(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<TeamQuery>,
+) -> AppResult<Html<String>> {
+    let (camp, steps) = campaign_and_steps(&state, id).await?;
+    let team = q.team.parse::<Uuid>().ok();
+    let mut c = state.db.acquire().await?;
+    let people = reports::participants(&mut c, id, team).await?;
+    let teams = crate::people::store::teams(&mut c).await?;
+    render(&PeoplePage {
+        page,
+        rows: rows(&camp, &steps, people),
+        campaign: camp,
+        steps,
+        teams,
+        team,
+        today: org_today(),
+    })
+}
+
+pub async fn people_csv(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+    Query(q): Query<TeamQuery>,
+) -> AppResult<Response> {
+    let (camp, steps) = campaign_and_steps(&state, id).await?;
+    let people =
+        reports::participants(&mut *state.db.acquire().await?, id, q.team.parse().ok()).await?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| AppError::Internal(e.into());
+    let mut head = vec![
+        "name".to_owned(),
+        "email".into(),
+        "team".into(),
+        "enrolled_on".into(),
+    ];
+    head.extend(steps.iter().map(|s| format!("{}. {}", s.position, s.title)));
+    w.write_record(&head).map_err(io)?;
+    for r in rows(&camp, &steps, people) {
+        let mut line = vec![
+            r.person.name.clone(),
+            r.person.email.clone(),
+            r.person.team.clone().unwrap_or_default(),
+            r.person.enrolled_on.to_string(),
+        ];
+        line.extend(r.cells.iter().map(Cell::csv));
+        w.write_record(&line).map_err(io)?;
+    }
+    let out = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"campaign-progress.csv\"".to_owned(),
+            ),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OverrideForm {
+    action: String,
+    starts_on: String,
+    ends_on: String,
+}
+
+pub async fn override_learner(
+    State(state): State<AppState>,
+    Path((id, user)): Path<(Uuid, Uuid)>,
+    Form(f): Form<OverrideForm>,
+) -> AppResult<Response> {
+    let back = format!("/admin/campaigns/{id}/people");
+    let mut c = state.db.acquire().await?;
+    let msg = match f.action.as_str() {
+        "release_all" => {
+            if !reports::release_all(&mut c, id, user).await? {
+                return Err(AppError::NotFound);
+            }
+            "Everything in the campaign is now released to them.".to_owned()
+        }
+        "pause" => {
+            let (Ok(s), Ok(e)) = (
+                f.starts_on.parse::<NaiveDate>(),
+                f.ends_on.parse::<NaiveDate>(),
+            ) else {
+                return Ok(redirect_with_flash(
+                    &back,
+                    "Enter the pause's first and last day, like 2027-01-04.",
+                ));
+            };
+            if e < s || (e - s).num_days() > 366 {
+                return Ok(redirect_with_flash(
+                    &back,
+                    "The pause must end on or after its first day, within a year.",
+                ));
+            }
+            if !reports::pause(&mut c, id, user, s, e).await? {
+                return Err(AppError::NotFound);
+            }
+            format!(
+                "Paused from {} to {}: their schedule moves on by the days missed.",
+                s.format("%-d %b"),
+                e.format("%-d %b")
+            )
+        }
+        "unpause" => {
+            reports::unpause(&mut c, id, user).await?;
+            "Pauses lifted.".to_owned()
+        }
+        _ => return Err(AppError::Validation("Unknown change.".into())),
+    };
+    Ok(redirect_with_flash(&back, &msg))
+}
+
+pub async fn results(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<Uuid>,
+) -> AppResult<Html<String>> {
+    let (camp, steps) = campaign_and_steps(&state, id).await?;
+    let people = reports::participants(&mut *state.db.acquire().await?, id, None).await?;
+    let enrolled = people.len() as i64;
+    let started = people.iter().filter(|p| !p.done.is_empty()).count() as i64;
+    let completed = people
+        .iter()
+        .filter(|p| !steps.is_empty() && steps.iter().all(|s| p.done.contains(&s.id)))
+        .count() as i64;
+    let week_ago = Utc::now() - chrono::Duration::days(7);
+    let active = people
+        .iter()
+        .filter(|p| p.last_done.is_some_and(|d| d > week_ago))
+        .count() as i64;
+    let funnel = steps
+        .iter()
+        .map(|s| {
+            let n = people.iter().filter(|p| p.done.contains(&s.id)).count() as i64;
+            (s.position, s.title.clone(), n, model::percent(n, enrolled))
+        })
+        .collect();
+    render(&ResultsPage {
+        page,
+        campaign: camp,
+        enrolled,
+        started,
+        completed,
+        active,
+        funnel,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TimelineQuery {
+    email: String,
+    timezone: String,
+    enrolled_on: String,
+}
+
+pub async fn timeline(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Path(id): Path<Uuid>,
+    Query(q): Query<TimelineQuery>,
+) -> AppResult<Html<String>> {
+    let (camp, steps) = campaign_and_steps(&state, id).await?;
+    let mut c = state.db.acquire().await?;
+    let today = org_today();
+    let mut error = None;
+    let mut who = None;
+    let (mut timezone, mut enrolled_on, mut pauses, mut others, mut budget) = (
+        "UTC".to_owned(),
+        today.max(camp.starts_on),
+        Vec::new(),
+        Vec::new(),
+        None,
+    );
+    if !q.email.trim().is_empty() {
+        match reports::person_by_email(&mut c, &q.email).await? {
+            Some(p) => {
+                enrolled_on = reports::enrolment_date(&mut c, id, p.id)
+                    .await?
+                    .unwrap_or(enrolled_on);
+                let now = model::local_now(&p.timezone, Utc::now());
+                let theirs = super::learner::followed(&mut c, p.id, None, now).await?;
+                pauses =
+                    crate::daily::store::pauses(&mut c, p.id, today - chrono::Duration::days(400))
+                        .await?
+                        .iter()
+                        .map(crate::daily::store::PauseRow::pause)
+                        .collect();
+                others = theirs
+                    .iter()
+                    .filter(|f| f.campaign_id != id)
+                    .flat_map(|f| {
+                        f.steps.iter().map(|s| {
+                            (
+                                s.release.on,
+                                s.minutes(),
+                                f.title.clone(),
+                                s.step.title.clone(),
+                            )
+                        })
+                    })
+                    .collect();
+                budget = Some(super::store::learner::daily_minutes(&mut c, p.id).await?);
+                timezone = p.timezone;
+                who = Some(p.name);
+            }
+            None => error = Some("No active person has that email.".to_owned()),
+        }
+    } else {
+        if !q.timezone.is_empty() {
+            if q.timezone.parse::<chrono_tz::Tz>().is_ok() {
+                timezone = q.timezone.clone();
+            } else {
+                error = Some("That is not a time zone name like Europe/London.".into());
+            }
+        }
+        if !q.enrolled_on.is_empty() {
+            match q.enrolled_on.parse() {
+                Ok(d) => enrolled_on = d,
+                Err(_) => error = Some("Enter the enrolment date like 2027-01-04.".into()),
+            }
+        }
+    }
+    let timing: Vec<StepTiming> = steps.iter().map(Step::timing).collect();
+    let releases: Vec<Release> = model::release_dates(&camp.rules(), enrolled_on, &pauses, &timing);
+    let mut load: Vec<(NaiveDate, i32)> = releases
+        .iter()
+        .zip(&steps)
+        .map(|(r, s)| (r.on, s.effective_minutes()))
+        .collect();
+    load.extend(others.iter().map(|(d, m, _, _)| (*d, *m)));
+    let over = budget
+        .map(|b| model::overloaded_days(load, b))
+        .unwrap_or_default();
+    let mut days: Vec<TimelineDay> = Vec::new();
+    for (r, s) in releases.iter().zip(&steps) {
+        if days.last().is_none_or(|d| d.date != r.on) {
+            let over_by = over.iter().find(|(d, _)| *d == r.on).map(|(_, m)| *m);
+            let also = others
+                .iter()
+                .filter(|(d, ..)| *d == r.on)
+                .map(|(_, m, c, t)| format!("{t} ({c}, {m} min)"))
+                .collect();
+            days.push(TimelineDay {
+                date: r.on,
+                utc: model::release_instant(&timezone, r.on, camp.release_time),
+                steps: Vec::new(),
+                over_by,
+                also,
+            });
+        }
+        if let Some(d) = days.last_mut() {
+            d.steps.push((
+                s.position,
+                s.title.clone(),
+                s.effective_minutes(),
+                r.immediate,
+            ));
+        }
+    }
+    render(&TimelinePage {
+        page,
+        campaign: camp,
+        days,
+        who,
+        email: q.email,
+        timezone,
+        enrolled_on,
+        budget,
+        error,
+    })
+}
+
+/// `/manage/campaigns`: the campaigns a manager's reports are in, progress per person and why it matters.
+pub async fn manage(
+    State(state): State<AppState>,
+    page: PageCtx,
+    me: CurrentUser,
+) -> AppResult<Html<String>> {
+    let rows = reports::team_campaigns(&mut *state.db.acquire().await?, me.id).await?;
+    let mut groups: Vec<(Uuid, String, String, Vec<reports::TeamCampaignRow>)> = Vec::new();
+    for r in rows {
+        match groups.last_mut() {
+            Some(g) if g.0 == r.campaign_id => g.3.push(r),
+            _ => groups.push((
+                r.campaign_id,
+                r.title.clone(),
+                r.business_why.clone(),
+                vec![r],
+            )),
+        }
+    }
+    render(&ManageCampaignsPage { page, groups })
+}

@@ -1,0 +1,376 @@
+//! SQL of campaign authoring: campaigns, their topics, teams and steps, and
+//! enrolling audiences. Learner, reporting, discussion and digest queries
+//! live in the submodules.
+
+pub mod digest;
+pub mod learner;
+pub mod posts;
+pub mod reports;
+
+use chrono::{NaiveDate, NaiveTime};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::forms::{ValidCampaign, ValidStep};
+use super::model::{Mode, Phase, Rules, StepTiming, Weekdays};
+
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    pub id: Uuid,
+    pub title: String,
+    pub summary: String,
+    pub business_why: String,
+    pub learner_why: String,
+    pub cover_url: Option<String>,
+    pub status: String,
+    pub audience: String,
+    pub mode: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub release_days: i32,
+    pub release_time: NaiveTime,
+    pub topic_ids: Vec<Uuid>,
+    pub team_ids: Vec<Uuid>,
+}
+
+impl Campaign {
+    pub fn rules(&self) -> Rules {
+        Rules {
+            mode: Mode::parse(&self.mode).unwrap_or(Mode::Cohort),
+            starts_on: self.starts_on,
+            days: Weekdays(self.release_days as u8),
+            release_time: self.release_time,
+        }
+    }
+    pub fn phase(&self, today: NaiveDate) -> Phase {
+        Phase::of(&self.status, self.starts_on, self.ends_on, today)
+    }
+}
+
+pub async fn get(c: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Campaign>> {
+    sqlx::query_as!(
+        Campaign,
+        r#"SELECT id, title, summary, business_why, learner_why, cover_url, status, audience, mode,
+                  starts_on, ends_on, release_days, release_time,
+                  ARRAY(SELECT topic_id FROM campaign_topics WHERE campaign_id = c.id) AS "topic_ids!",
+                  ARRAY(SELECT team_id FROM campaign_teams WHERE campaign_id = c.id) AS "team_ids!"
+           FROM campaigns c WHERE id = $1"#,
+        id
+    )
+    .fetch_optional(c)
+    .await
+}
+
+pub struct ListRow {
+    pub id: Uuid,
+    pub title: String,
+    pub status: String,
+    pub mode: String,
+    pub audience: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub steps: i64,
+    pub enrolled: i64,
+}
+
+pub async fn list(c: &mut PgConnection) -> sqlx::Result<Vec<ListRow>> {
+    sqlx::query_as!(
+        ListRow,
+        r#"SELECT c.id, c.title, c.status, c.mode, c.audience, c.starts_on, c.ends_on,
+                  (SELECT count(*) FROM campaign_steps s WHERE s.campaign_id = c.id) AS "steps!",
+                  (SELECT count(*) FROM campaign_enrolments e WHERE e.campaign_id = c.id) AS "enrolled!"
+           FROM campaigns c ORDER BY c.status = 'archived', c.starts_on DESC, c.title"#
+    )
+    .fetch_all(c)
+    .await
+}
+
+pub async fn create(c: &mut PgConnection, v: &ValidCampaign, by: Uuid) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO campaigns (id, title, summary, business_why, learner_why, cover_url, audience, mode,
+                                starts_on, ends_on, release_days, release_time, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        id,
+        v.title,
+        v.summary,
+        v.business_why,
+        v.learner_why,
+        v.cover_url,
+        v.audience,
+        v.mode,
+        v.starts_on,
+        v.ends_on,
+        v.release_days,
+        v.release_time,
+        by
+    )
+    .execute(&mut *c)
+    .await?;
+    set_links(c, id, v).await?;
+    Ok(id)
+}
+
+pub async fn update(c: &mut PgConnection, id: Uuid, v: &ValidCampaign) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE campaigns SET title = $2, summary = $3, business_why = $4, learner_why = $5, cover_url = $6,
+                audience = $7, mode = $8, starts_on = $9, ends_on = $10, release_days = $11, release_time = $12,
+                updated_at = now()
+         WHERE id = $1",
+        id,
+        v.title,
+        v.summary,
+        v.business_why,
+        v.learner_why,
+        v.cover_url,
+        v.audience,
+        v.mode,
+        v.starts_on,
+        v.ends_on,
+        v.release_days,
+        v.release_time
+    )
+    .execute(&mut *c)
+    .await?;
+    set_links(c, id, v).await
+}
+
+async fn set_links(c: &mut PgConnection, id: Uuid, v: &ValidCampaign) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM campaign_topics WHERE campaign_id = $1", id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO campaign_topics (campaign_id, topic_id)
+         SELECT $1, t.id FROM topics t WHERE t.id = ANY($2)",
+        id,
+        &v.topics
+    )
+    .execute(&mut *c)
+    .await?;
+    sqlx::query!("DELETE FROM campaign_teams WHERE campaign_id = $1", id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query!(
+        "INSERT INTO campaign_teams (campaign_id, team_id)
+         SELECT $1, t.id FROM teams t WHERE t.id = ANY($2)",
+        id,
+        &v.teams
+    )
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_status(c: &mut PgConnection, id: Uuid, status: &str) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE campaigns SET status = $2, updated_at = now(),
+                published_at = CASE WHEN $2 = 'published' THEN coalesce(published_at, now()) ELSE published_at END
+         WHERE id = $1",
+        id,
+        status
+    )
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: Uuid,
+    pub position: i32,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub item_id: Option<Uuid>,
+    pub item_slug: Option<String>,
+    pub item_title: Option<String>,
+    pub item_minutes: Option<i32>,
+    pub prompt_id: Option<Uuid>,
+    pub prompt: Option<String>,
+    pub url: Option<String>,
+    pub minutes: i32,
+    pub same_day: bool,
+    pub added_on: Option<NaiveDate>,
+}
+
+impl Step {
+    pub fn timing(&self) -> StepTiming {
+        StepTiming {
+            same_day: self.same_day,
+            added_on: self.added_on,
+        }
+    }
+    /// Minutes it takes out of the learner's day (a content item's own length).
+    pub fn effective_minutes(&self) -> i32 {
+        self.item_minutes.unwrap_or(self.minutes)
+    }
+}
+
+pub async fn steps(c: &mut PgConnection, campaign: Uuid) -> sqlx::Result<Vec<Step>> {
+    sqlx::query_as!(
+        Step,
+        r#"SELECT s.id, s.position, s.kind, s.title, s.body, s.item_id, i.slug AS "item_slug?",
+                  i.title AS "item_title?", i.minutes AS "item_minutes?", s.prompt_id, p.text AS "prompt?",
+                  s.url, s.minutes, s.same_day, s.added_on
+           FROM campaign_steps s
+           LEFT JOIN content_items i ON i.id = s.item_id
+           LEFT JOIN reflection_prompts p ON p.id = s.prompt_id
+           WHERE s.campaign_id = $1 ORDER BY s.position"#,
+        campaign
+    )
+    .fetch_all(c)
+    .await
+}
+
+pub async fn add_step(
+    c: &mut PgConnection,
+    campaign: Uuid,
+    v: &ValidStep,
+    added_on: Option<NaiveDate>,
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "INSERT INTO campaign_steps (id, campaign_id, position, kind, title, body, item_id, prompt_id, url, minutes, same_day, added_on)
+         VALUES ($1, $2, (SELECT coalesce(max(position), 0) + 1 FROM campaign_steps WHERE campaign_id = $2),
+                 $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        id,
+        campaign,
+        v.kind,
+        v.title,
+        v.body,
+        v.item_id,
+        v.prompt_id,
+        v.url,
+        v.minutes,
+        v.same_day,
+        added_on
+    )
+    .execute(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_step(c: &mut PgConnection, step: Uuid, v: &ValidStep) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE campaign_steps SET kind = $2, title = $3, body = $4, item_id = $5, prompt_id = $6, url = $7,
+                minutes = $8, same_day = $9
+         WHERE id = $1",
+        step,
+        v.kind,
+        v.title,
+        v.body,
+        v.item_id,
+        v.prompt_id,
+        v.url,
+        v.minutes,
+        v.same_day
+    )
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Swap the positions of two steps of one campaign.
+pub async fn swap_steps(c: &mut PgConnection, a: Uuid, b: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "UPDATE campaign_steps s SET position = o.position
+         FROM campaign_steps o
+         WHERE (s.id, o.id) IN (($1, $2), ($2, $1)) AND s.campaign_id = o.campaign_id",
+        a,
+        b
+    )
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Remove a step and close the gap in the positions.
+pub async fn delete_step(c: &mut PgConnection, campaign: Uuid, step: Uuid) -> sqlx::Result<()> {
+    sqlx::query!(
+        "WITH gone AS (DELETE FROM campaign_steps WHERE id = $2 AND campaign_id = $1 RETURNING position)
+         UPDATE campaign_steps SET position = position - 1
+         WHERE campaign_id = $1 AND position > (SELECT position FROM gone)",
+        campaign,
+        step
+    )
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The earliest enrolment date (what locks a rolling campaign's steps).
+pub async fn earliest_enrolment(
+    c: &mut PgConnection,
+    campaign: Uuid,
+) -> sqlx::Result<Option<NaiveDate>> {
+    sqlx::query_scalar!(
+        "SELECT min(enrolled_on) FROM campaign_enrolments WHERE campaign_id = $1",
+        campaign
+    )
+    .fetch_one(c)
+    .await
+}
+
+/// Enrol everyone in the audience of every published campaign still taking
+/// people (or one campaign) who is not enrolled yet, dated by their local
+/// date. Set-based and idempotent; returns how many were added.
+pub async fn enrol_audiences(c: &mut PgConnection, only: Option<Uuid>) -> sqlx::Result<u64> {
+    let done = sqlx::query!(
+        "INSERT INTO campaign_enrolments (campaign_id, user_id, enrolled_on, source)
+         SELECT c.id, u.id, GREATEST(c.starts_on, (now() AT TIME ZONE u.timezone)::date), 'audience'
+         FROM campaigns c
+         JOIN users u ON u.active
+         WHERE c.status = 'published' AND c.ends_on >= (now() AT TIME ZONE u.timezone)::date
+           AND ($1::uuid IS NULL OR c.id = $1)
+           AND (c.audience = 'everyone'
+                OR (c.audience = 'teams' AND u.team_id IN (SELECT team_id FROM campaign_teams t WHERE t.campaign_id = c.id)))
+         ON CONFLICT DO NOTHING",
+        only
+    )
+    .execute(c)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Enrol chosen people (by email) in a campaign; returns the emails not found.
+pub async fn enrol_people(
+    c: &mut PgConnection,
+    campaign: Uuid,
+    emails: &[String],
+    today_fallback: NaiveDate,
+) -> sqlx::Result<Vec<String>> {
+    let rows = sqlx::query_scalar!(
+        r#"WITH wanted AS (SELECT unnest($2::text[]) AS email),
+                added AS (
+                    INSERT INTO campaign_enrolments (campaign_id, user_id, enrolled_on, source)
+                    SELECT $1, u.id, GREATEST((SELECT starts_on FROM campaigns WHERE id = $1),
+                                              coalesce((now() AT TIME ZONE u.timezone)::date, $3)), 'chosen'
+                    FROM users u JOIN wanted w ON w.email = u.email WHERE u.active
+                    ON CONFLICT DO NOTHING RETURNING user_id)
+           SELECT w.email AS "email!" FROM wanted w
+           WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.email = w.email AND u.active)"#,
+        campaign,
+        emails,
+        today_fallback
+    )
+    .fetch_all(c)
+    .await?;
+    Ok(rows)
+}
+
+/// Enrol every active learner as of `on` (demo data and back-filled cohorts).
+pub async fn enrol_learners_on(
+    c: &mut PgConnection,
+    campaign: Uuid,
+    on: NaiveDate,
+) -> sqlx::Result<Vec<Uuid>> {
+    sqlx::query_scalar!(
+        "INSERT INTO campaign_enrolments (campaign_id, user_id, enrolled_on, source)
+         SELECT $1, id, $2, 'audience' FROM users WHERE active AND role = 'learner'
+         ON CONFLICT DO NOTHING RETURNING user_id",
+        campaign,
+        on
+    )
+    .fetch_all(c)
+    .await
+}

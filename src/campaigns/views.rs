@@ -1,0 +1,345 @@
+//! Pages of campaigns: learners' list, campaign and discussion pages; L&D's
+//! list, editor, timeline, who got what and results; the manager's view;
+//! digest preferences and integrations.
+
+use askama::Template;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::forms::{CampaignInput, STEP_KINDS, StepInput};
+use super::model::{Phase, Weekdays};
+use super::plan::{Followed, Planned};
+use super::store::digest::{Problem, StatusCount};
+use super::store::learner::OpenCampaign;
+use super::store::posts::Post;
+use super::store::reports::{Participant, TeamCampaignRow};
+use super::store::{Campaign, ListRow, Step};
+use crate::library::store::topics::Topic;
+use crate::people::store::TeamRow;
+use crate::reflections::store::Prompt;
+use crate::web::{FormErrors, PageCtx};
+
+pub fn day(d: &NaiveDate) -> String {
+    d.format("%a %-d %b").to_string()
+}
+
+pub fn kind_label(k: &str) -> &'static str {
+    STEP_KINDS
+        .iter()
+        .find(|(key, _)| *key == k)
+        .map_or("Step", |(_, l)| l)
+}
+
+pub fn phase_of(r: &ListRow, today: &NaiveDate) -> &'static str {
+    Phase::of(&r.status, r.starts_on, r.ends_on, *today).label()
+}
+
+pub fn mode_label(m: &str) -> &'static str {
+    if m == "rolling" {
+        "Rolling: each person starts when enrolled"
+    } else {
+        "Cohort: everyone starts together"
+    }
+}
+
+pub fn audience_label(a: &str) -> &'static str {
+    match a {
+        "everyone" => "Everyone",
+        "teams" => "Chosen teams",
+        "people" => "Chosen people",
+        _ => "Open: people join from the catalogue",
+    }
+}
+
+/// Where a learner goes to do a step.
+pub fn step_href(campaign: &Uuid, p: &Planned) -> String {
+    match p.step.kind.as_str() {
+        "item" => p.step.item_slug.as_ref().map_or_else(
+            || format!("/campaigns/{campaign}"),
+            |s| format!("/library/{s}"),
+        ),
+        "reflection" => p.step.prompt_id.map_or_else(
+            || "/reflections/new".to_owned(),
+            |id| format!("/reflections/new?prompt={id}"),
+        ),
+        "discussion" => format!("/campaigns/{campaign}/steps/{}/discussion", p.step.step_id),
+        "event" => p.step.url.clone().unwrap_or_default(),
+        _ => format!("/campaigns/{campaign}#step-{}", p.step.step_id),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/mine.html")]
+pub struct MyCampaignsPage {
+    pub page: PageCtx,
+    pub campaigns: Vec<Followed>,
+    pub open: Vec<OpenCampaign>,
+    pub today: NaiveDate,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/show.html")]
+pub struct CampaignPage {
+    pub page: PageCtx,
+    pub campaign: Campaign,
+    pub followed: Option<Followed>,
+    pub outline: Vec<Step>,
+    pub today: NaiveDate,
+}
+
+impl CampaignPage {
+    pub fn schedule(&self) -> String {
+        format!(
+            "{} at {}",
+            Weekdays(self.campaign.release_days as u8).describe(),
+            self.campaign.release_time.format("%H:%M")
+        )
+    }
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/discussion.html")]
+pub struct DiscussionPage {
+    pub page: PageCtx,
+    pub campaign_id: Uuid,
+    pub campaign_title: String,
+    pub step: Step,
+    pub thread: Vec<Post>,
+    pub me: Uuid,
+    pub body: String,
+    pub errors: FormErrors,
+}
+
+impl DiscussionPage {
+    pub fn top(&self) -> Vec<&Post> {
+        self.thread
+            .iter()
+            .filter(|p| p.parent_id.is_none())
+            .collect()
+    }
+    pub fn replies(&self, post: &Post) -> Vec<&Post> {
+        self.thread
+            .iter()
+            .filter(|p| p.parent_id == Some(post.id))
+            .collect()
+    }
+    pub fn mine(&self, post: &Post) -> bool {
+        post.author_id == Some(self.me) && !post.deleted
+    }
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/admin_list.html")]
+pub struct AdminListPage {
+    pub page: PageCtx,
+    pub rows: Vec<ListRow>,
+    pub today: NaiveDate,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/admin_edit.html")]
+pub struct AdminEditPage {
+    pub page: PageCtx,
+    pub campaign: Option<Campaign>,
+    pub phase: Option<Phase>,
+    pub input: CampaignInput,
+    pub errors: FormErrors,
+    pub topics: Vec<Topic>,
+    pub teams: Vec<TeamRow>,
+    pub steps: Vec<Step>,
+    pub locked: usize,
+    pub step: StepInput,
+    pub step_errors: FormErrors,
+    pub prompts: Vec<Prompt>,
+}
+
+impl AdminEditPage {
+    pub fn action(&self) -> String {
+        self.campaign
+            .as_ref()
+            .map_or("/admin/campaigns".into(), |c| {
+                format!("/admin/campaigns/{}", c.id)
+            })
+    }
+    pub fn is_locked(&self, i: &usize) -> bool {
+        *i < self.locked
+    }
+    pub fn phase_label(&self) -> &'static str {
+        self.phase.map_or("New", Phase::label)
+    }
+    pub fn kinds(&self) -> [(&'static str, &'static str); 5] {
+        STEP_KINDS
+    }
+    pub fn audiences(&self) -> Vec<(&'static str, &'static str, bool)> {
+        ["everyone", "teams", "people", "open"]
+            .into_iter()
+            .map(|a| (a, audience_label(a), self.input.audience == a))
+            .collect()
+    }
+    pub fn modes(&self) -> Vec<(&'static str, &'static str, bool)> {
+        ["cohort", "rolling"]
+            .into_iter()
+            .map(|m| (m, mode_label(m), self.input.mode == m))
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/step_form.html")]
+pub struct StepFormPage {
+    pub page: PageCtx,
+    pub campaign: Campaign,
+    pub step_id: Uuid,
+    pub position: i32,
+    pub input: StepInput,
+    pub errors: FormErrors,
+    pub prompts: Vec<Prompt>,
+}
+
+impl StepFormPage {
+    pub fn kinds(&self) -> [(&'static str, &'static str); 5] {
+        STEP_KINDS
+    }
+}
+
+pub struct TimelineDay {
+    pub date: NaiveDate,
+    pub utc: DateTime<Utc>,
+    /// (position, title, minutes, released at once)
+    pub steps: Vec<(i32, String, i32, bool)>,
+    pub over_by: Option<i32>,
+    pub also: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/timeline.html")]
+pub struct TimelinePage {
+    pub page: PageCtx,
+    pub campaign: Campaign,
+    pub days: Vec<TimelineDay>,
+    pub who: Option<String>,
+    pub email: String,
+    pub timezone: String,
+    pub enrolled_on: NaiveDate,
+    pub budget: Option<i32>,
+    pub error: Option<String>,
+}
+
+pub enum Cell {
+    Done,
+    Released,
+    Later(NaiveDate),
+}
+
+impl Cell {
+    pub fn csv(&self) -> String {
+        match self {
+            Cell::Done => "done".into(),
+            Cell::Released => "released".into(),
+            Cell::Later(d) => format!("from {d}"),
+        }
+    }
+}
+
+pub struct Row {
+    pub person: Participant,
+    pub cells: Vec<Cell>,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/people.html")]
+pub struct PeoplePage {
+    pub page: PageCtx,
+    pub campaign: Campaign,
+    pub steps: Vec<Step>,
+    pub rows: Vec<Row>,
+    pub teams: Vec<TeamRow>,
+    pub team: Option<Uuid>,
+    pub today: NaiveDate,
+}
+
+impl PeoplePage {
+    pub fn is_team(&self, id: &Uuid) -> bool {
+        self.team == Some(*id)
+    }
+    pub fn team_query(&self) -> String {
+        self.team.map(|t| format!("?team={t}")).unwrap_or_default()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/results.html")]
+pub struct ResultsPage {
+    pub page: PageCtx,
+    pub campaign: Campaign,
+    pub enrolled: i64,
+    pub started: i64,
+    pub completed: i64,
+    pub active: i64,
+    /// (position, title, people done, percent of enrolled)
+    pub funnel: Vec<(i32, String, i64, i64)>,
+}
+
+impl ResultsPage {
+    pub fn chart_height(&self) -> usize {
+        self.funnel.len() * 28 + 8
+    }
+    pub fn bar_y(&self, i: &usize) -> usize {
+        i * 28 + 4
+    }
+    pub fn text_y(&self, i: &usize) -> usize {
+        i * 28 + 21
+    }
+    /// Bar width in a 600-wide chart whose bars start at x = 40.
+    pub fn bar_w(&self, pct: &i64) -> i64 {
+        (*pct * 5).max(1)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/manage.html")]
+pub struct ManageCampaignsPage {
+    pub page: PageCtx,
+    /// (campaign id, title, business rationale, one row per report)
+    pub groups: Vec<(Uuid, String, String, Vec<TeamCampaignRow>)>,
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/prefs.html")]
+pub struct PrefsPage {
+    pub page: PageCtx,
+    pub channel: String,
+    pub slack: bool,
+    pub teams: bool,
+    pub error: Option<String>,
+}
+
+impl PrefsPage {
+    pub fn options(&self) -> Vec<(&'static str, &'static str, bool)> {
+        super::channels::CHANNELS
+            .iter()
+            .map(|(k, l)| {
+                let available = match *k {
+                    "slack" => self.slack,
+                    "teams" => self.teams,
+                    _ => true,
+                };
+                (*k, *l, available)
+            })
+            .collect()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "campaigns/integrations.html")]
+pub struct IntegrationsPage {
+    pub page: PageCtx,
+    pub slack: String,
+    pub teams: String,
+    pub errors: FormErrors,
+    pub email_preview: String,
+    pub slack_preview: String,
+    pub teams_preview: String,
+    pub counts: Vec<StatusCount>,
+    pub problems: Vec<Problem>,
+}

@@ -1,0 +1,543 @@
+//! Campaigns through HTTP: authoring with field errors, publishing and
+//! enrolment, released steps on the campaign page and Today, marking done,
+//! discussion threads, the start-date rule, overrides, who got what, CSV,
+//! results, the manager's view and privacy; and the daily digest delivered
+//! exactly once by two instances with a crash and a failing webhook.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::http::StatusCode;
+use chrono::{Duration, NaiveTime, Utc};
+use inflow::campaigns::digest::{Delivery, tick};
+use inflow::campaigns::model::{local_now, release_instant};
+use inflow::mail::Mailer;
+use uuid::Uuid;
+
+use crate::harness::{Client, TestApp, fresh_db_with_url};
+
+const DAYS: [(&str, &str); 7] = [
+    ("days", "0"),
+    ("days", "1"),
+    ("days", "2"),
+    ("days", "3"),
+    ("days", "4"),
+    ("days", "5"),
+    ("days", "6"),
+];
+
+/// Create a published, every-day, midnight-release cohort campaign started yesterday (UTC).
+async fn campaign(admin: &mut Client, title: &str, audience: &str, people: &str) -> Uuid {
+    let today = Utc::now().date_naive();
+    let (start, end) = (
+        (today - Duration::days(1)).to_string(),
+        (today + Duration::days(30)).to_string(),
+    );
+    let mut fields = vec![
+        ("title", title),
+        ("summary", "A short test campaign"),
+        ("business_why", "Fewer escalations"),
+        ("learner_why", "Be heard"),
+        ("audience", audience),
+        ("people", people),
+        ("mode", "cohort"),
+        ("starts_on", start.as_str()),
+        ("ends_on", end.as_str()),
+        ("release_time", "00:00"),
+    ];
+    fields.extend(DAYS);
+    let res = admin.post("/admin/campaigns", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let id: Uuid = res.location().rsplit('/').next().unwrap().parse().unwrap();
+    for (kind, title, extra) in [
+        ("practice", "Ask one colleague", ("minutes", "5")),
+        ("discussion", "What lands for you?", ("minutes", "5")),
+        ("practice", "Future practice", ("minutes", "5")),
+    ] {
+        let r = admin
+            .post(
+                &format!("/admin/campaigns/{id}/steps"),
+                &[("kind", kind), ("title", title), extra],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let r = admin
+        .post(
+            &format!("/admin/campaigns/{id}/status"),
+            &[("action", "publish")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    id
+}
+
+fn step_ids(page: &str) -> Vec<Uuid> {
+    page.split("/steps/")
+        .skip(1)
+        .filter_map(|s| s.get(..36)?.parse().ok())
+        .fold(Vec::new(), |mut v, id| {
+            if !v.contains(&id) {
+                v.push(id);
+            }
+            v
+        })
+}
+
+#[tokio::test]
+async fn authoring_following_discussing_and_reporting() {
+    let app = TestApp::demo().await;
+    let mut admin = app.signed_in("admin@example.com").await;
+    let bad = admin
+        .post(
+            "/admin/campaigns",
+            &[
+                ("title", "Kept title"),
+                ("audience", "teams"),
+                ("mode", "cohort"),
+                ("starts_on", "2027-01-10"),
+                ("ends_on", "2027-01-01"),
+                ("release_time", "8am"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text("#ends_on-error").contains("on or after"));
+    assert!(bad.text("#days-error").contains("at least one"));
+    assert!(bad.text("#teams-error").contains("team"));
+    assert_eq!(bad.input_value("title").as_deref(), Some("Kept title"));
+    let before = app
+        .scalar_i64("SELECT count(*) FROM campaigns WHERE title = 'Kept title'")
+        .await;
+    assert_eq!(before, 0, "nothing saved");
+
+    let id = campaign(&mut admin, "Listening week", "everyone", "").await;
+    let enrolled = app
+        .scalar_i64("SELECT count(*) FROM campaign_enrolments e JOIN campaigns c ON c.id = e.campaign_id WHERE c.title = 'Listening week'")
+        .await;
+    let active = app
+        .scalar_i64("SELECT count(*) FROM users WHERE active")
+        .await;
+    assert_eq!(enrolled, active, "everyone is enrolled on publishing");
+
+    // The learner sees released steps, the future one with its date, and Today.
+    let mut leo = app.signed_in("learner@example.com").await;
+    let page = leo.get(&format!("/campaigns/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text("main");
+    assert!(text.contains("Be heard"), "what's in it for them");
+    assert!(text.contains("Unlocks"), "{text}");
+    let steps = step_ids(&page.body);
+    assert!(steps.len() >= 2);
+    assert!(
+        leo.get("/campaigns")
+            .await
+            .text("main")
+            .contains("Listening week")
+    );
+    let today = leo.get("/today").await;
+    assert!(
+        today.text("main").contains("From your campaigns"),
+        "{}",
+        today.text("main")
+    );
+    assert!(today.text("main").contains("Ask one colleague"));
+
+    // Done with a note; a future step cannot be marked done.
+    let done = leo
+        .post(
+            &format!("/campaigns/{id}/steps/{}/done", steps[0]),
+            &[("note", "Asked Sam about my demo")],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    let page = leo.get(&format!("/campaigns/{id}")).await;
+    assert!(
+        page.text("main")
+            .contains("Your note: Asked Sam about my demo")
+    );
+    assert!(page.text("main").contains("1 of 3 steps done"));
+    let all = app.scalar_i64("SELECT count(*) FROM campaign_steps").await;
+    let future: Uuid = sqlx::query_scalar(
+        "SELECT s.id FROM campaign_steps s JOIN campaigns c ON c.id = s.campaign_id WHERE c.title = 'Listening week' AND s.position = 3",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(all >= 3);
+    let early = leo
+        .post(&format!("/campaigns/{id}/steps/{future}/done"), &[])
+        .await;
+    assert_eq!(early.status, StatusCode::NOT_FOUND);
+
+    // Discussion: post, reply, edit, delete; others in the campaign read it.
+    let discussion = format!("/campaigns/{id}/steps/{}/discussion", steps[1]);
+    let empty = leo
+        .post(
+            &format!("/campaigns/{id}/steps/{}/posts", steps[1]),
+            &[("body", "  ")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text("#body-error").contains("Write something"));
+    let r = leo
+        .post(
+            &format!("/campaigns/{id}/steps/{}/posts", steps[1]),
+            &[("body", "Specific feedback lands for me")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let post: Uuid = sqlx::query_scalar(
+        "SELECT id FROM campaign_posts WHERE body = 'Specific feedback lands for me'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let mut mia = app.signed_in("manager@example.com").await;
+    assert!(
+        mia.get(&discussion)
+            .await
+            .text("main")
+            .contains("Specific feedback lands")
+    );
+    let theirs = mia
+        .post(
+            &format!("/campaigns/{id}/steps/{}/posts/{post}", steps[1]),
+            &[("action", "delete")],
+        )
+        .await;
+    assert_eq!(
+        theirs.status,
+        StatusCode::NOT_FOUND,
+        "only the author deletes"
+    );
+    let r = mia
+        .post(
+            &format!("/campaigns/{id}/steps/{}/posts", steps[1]),
+            &[("body", "Agreed!"), ("parent", &post.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    leo.post(
+        &format!("/campaigns/{id}/steps/{}/posts/{post}", steps[1]),
+        &[
+            ("action", "edit"),
+            ("body", "Specific, same-day feedback lands"),
+        ],
+    )
+    .await;
+    let thread = leo.get(&discussion).await.text("main");
+    assert!(
+        thread.contains("same-day feedback")
+            && thread.contains("edited")
+            && thread.contains("Agreed!")
+    );
+    assert!(
+        leo.get(&format!("/campaigns/{id}"))
+            .await
+            .text("main")
+            .contains("2 of 3 steps done"),
+        "posting completes the step"
+    );
+
+    // A campaign for chosen people is invisible to everyone else.
+    let private = campaign(&mut admin, "Just for Leo", "people", "learner@example.com").await;
+    assert_eq!(
+        leo.get(&format!("/campaigns/{private}")).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        mia.get(&format!("/campaigns/{private}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let private_steps = step_ids(&leo.get(&format!("/campaigns/{private}")).await.body);
+    let other_disc = mia
+        .get(&format!(
+            "/campaigns/{private}/steps/{}/discussion",
+            private_steps[1]
+        ))
+        .await;
+    assert_eq!(other_disc.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        leo.get("/admin/campaigns").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // The start of a running cohort cannot move; the page says why.
+    let edit = admin.get(&format!("/admin/campaigns/{id}")).await;
+    let mut fields: Vec<(String, String)> = vec![
+        ("title".into(), "Listening week".into()),
+        ("audience".into(), "everyone".into()),
+        ("mode".into(), "cohort".into()),
+        (
+            "starts_on".into(),
+            (Utc::now().date_naive() + Duration::days(5)).to_string(),
+        ),
+        (
+            "ends_on".into(),
+            (Utc::now().date_naive() + Duration::days(30)).to_string(),
+        ),
+        ("release_time".into(), "00:00".into()),
+    ];
+    fields.extend(DAYS.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    assert!(edit.text("main").contains("Running"));
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let moved = admin.post(&format!("/admin/campaigns/{id}"), &refs).await;
+    assert_eq!(moved.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(moved.text("#starts_on-error").contains("already started"));
+    // Released steps are fixed; the unreleased one can still be edited.
+    let locked = admin
+        .post(
+            &format!("/admin/campaigns/{id}/steps/{}/move", steps[0]),
+            &[("action", "delete")],
+        )
+        .await;
+    assert_eq!(locked.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM campaign_steps s JOIN campaigns c ON c.id = s.campaign_id WHERE c.title = 'Listening week'").await,
+        3,
+        "a released step is not removed"
+    );
+
+    // Who got what, CSV, override, results, timeline.
+    let people = admin.get(&format!("/admin/campaigns/{id}/people")).await;
+    assert_eq!(people.status, StatusCode::OK);
+    assert!(
+        people.text("table").contains("Leo"),
+        "{}",
+        people.text("main")
+    );
+    let csv = admin
+        .get(&format!("/admin/campaigns/{id}/people.csv"))
+        .await;
+    assert!(
+        csv.body
+            .lines()
+            .next()
+            .unwrap()
+            .contains("1. Ask one colleague")
+    );
+    assert!(
+        csv.body
+            .lines()
+            .any(|l| l.contains("learner@example.com") && l.contains("done"))
+    );
+    let leo_id: Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'learner@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    admin
+        .post(
+            &format!("/admin/campaigns/{id}/people/{leo_id}"),
+            &[("action", "release_all")],
+        )
+        .await;
+    assert!(
+        !leo.get(&format!("/campaigns/{id}"))
+            .await
+            .text("main")
+            .contains("Unlocks"),
+        "everything released"
+    );
+    let results = admin.get(&format!("/admin/campaigns/{id}/results")).await;
+    assert!(results.body.contains("<svg"));
+    assert!(results.text("table").contains("1. Ask one colleague"));
+    let timeline = admin
+        .get(&format!(
+            "/admin/campaigns/{id}/timeline?email=learner%40example.com"
+        ))
+        .await;
+    assert_eq!(timeline.status, StatusCode::OK);
+    assert!(timeline.text("main").contains("Future practice"));
+
+    // Managers see their reports' campaigns with the business reason.
+    let team = mia.get("/manage/campaigns").await.text("main");
+    assert!(
+        team.contains("Listening week") && team.contains("Fewer escalations"),
+        "{team}"
+    );
+    let mut other_manager = app
+        .signed_in(
+            &sqlx::query_scalar::<_, String>(
+                "SELECT email FROM users WHERE role = 'manager' AND email <> 'manager@example.com' LIMIT 1",
+            )
+            .fetch_one(&app.pool)
+            .await
+            .unwrap(),
+        )
+        .await;
+    assert!(
+        !other_manager
+            .get("/manage/campaigns")
+            .await
+            .text("main")
+            .contains("Just for Leo"),
+        "another manager does not see Leo's campaign"
+    );
+}
+
+/// A webhook listener: the first request stalls (the sender "crashes"
+/// waiting), the second gets a 500, later ones are acknowledged and counted.
+async fn webhook() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+    let seen = Arc::new(AtomicUsize::new(0));
+    let acked = Arc::new(AtomicUsize::new(0));
+    let (s, a) = (seen.clone(), acked.clone());
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: String| {
+            let (s, a) = (s.clone(), a.clone());
+            async move {
+                assert!(body.contains("your learning for"), "{body}");
+                match s.fetch_add(1, Ordering::SeqCst) {
+                    0 => {
+                        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+                        StatusCode::OK
+                    }
+                    1 => StatusCode::INTERNAL_SERVER_ERROR,
+                    _ => {
+                        a.fetch_add(1, Ordering::SeqCst);
+                        StatusCode::OK
+                    }
+                }
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://127.0.0.1:{port}/hook"), seen, acked)
+}
+
+#[tokio::test]
+async fn one_digest_per_learner_per_day_across_two_instances_a_crash_and_a_failure() {
+    let (pool, url) = fresh_db_with_url(4).await;
+    let app = TestApp::with_pool(pool);
+    inflow::demo::seed(&app.pool).await.unwrap();
+    let other: String = sqlx::query_scalar(
+        "SELECT email FROM users WHERE role = 'learner' AND email <> 'learner@example.com'
+           AND timezone = (SELECT timezone FROM users WHERE email = 'learner@example.com') ORDER BY email LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let tz: String =
+        sqlx::query_scalar("SELECT timezone FROM users WHERE email = 'learner@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    // Everyone else has chosen no digest, so only these two are in play.
+    sqlx::query("INSERT INTO notification_prefs (user_id, channel) SELECT id, 'none' FROM users")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (hook, seen, acked) = webhook().await;
+    let mut admin = app.signed_in("admin@example.com").await;
+    let bad = admin
+        .post(
+            "/admin/integrations",
+            &[("slack", "not a url"), ("teams", "")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text("#slack-error").contains("incoming-webhook"));
+    let ok = admin
+        .post("/admin/integrations", &[("slack", &hook), ("teams", "")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let preview = admin.get("/admin/integrations").await;
+    assert!(
+        preview.text("main").contains("MessageCard") && preview.text("main").contains("\"blocks\"")
+    );
+    let people = format!("learner@example.com\n{other}");
+    campaign(&mut admin, "Digest week", "people", &people).await;
+    let mut leo = app.signed_in("learner@example.com").await;
+    assert_eq!(
+        leo.post("/me/notifications", &[("channel", "slack")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        leo.post("/me/notifications", &[("channel", "teams")])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Teams is not connected"
+    );
+    let mut sam = app.signed_in(&other).await;
+    assert_eq!(
+        sam.post("/me/notifications", &[("channel", "email")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // Noon on the learners' local day: two steps of "Digest week" are out today.
+    let local_today = local_now(&tz, Utc::now()).date();
+    let t0 = release_instant(&tz, local_today, NaiveTime::from_hms_opt(12, 0, 0).unwrap());
+    let pool_b = inflow::db::pool_options(4).connect(&url).await.unwrap();
+    let a = Delivery::new(Mailer::outbox(), "http://localhost").unwrap();
+    let b = Delivery::new(Mailer::outbox(), "http://localhost").unwrap();
+
+    // Instance A dies while the webhook hangs; B runs at the same moment.
+    let crashed = tokio::time::timeout(std::time::Duration::from_secs(2), async {
+        loop {
+            tick(&app.pool, &a, t0).await.unwrap();
+        }
+    })
+    .await;
+    assert!(crashed.is_err(), "A was stopped mid-send");
+    tick(&pool_b, &b, t0).await.unwrap();
+    let digests = app.scalar_i64("SELECT count(*) FROM digests").await;
+    assert_eq!(digests, 2, "one digest row per learner for the day");
+    // After the lease, B retries: the webhook fails (500) and it is recorded.
+    let t1 = t0 + Duration::seconds(inflow::campaigns::digest::LEASE_SECONDS + 1);
+    let r = tick(&pool_b, &b, t1).await.unwrap();
+    assert_eq!((r.sent, r.failed), (0, 1));
+    let problems = admin.get("/admin/integrations").await.text("main");
+    assert!(problems.contains("500"), "{problems}");
+    // Both instances run the next minute ticks concurrently: exactly one delivery.
+    for m in [2, 3, 4, 5] {
+        let t = t1 + Duration::minutes(m);
+        let (x, y) = tokio::join!(tick(&app.pool, &a, t), tick(&pool_b, &b, t));
+        x.unwrap();
+        y.unwrap();
+    }
+    assert_eq!(
+        acked.load(Ordering::SeqCst),
+        1,
+        "Slack got exactly one digest"
+    );
+    assert_eq!(seen.load(Ordering::SeqCst), 3, "stalled, failed, delivered");
+    let mails: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM outbox WHERE to_email = $1 AND subject LIKE '%your learning for%'",
+    )
+    .bind(&other)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(mails, 1, "exactly one email");
+    let body: String = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE to_email = $1 AND subject LIKE '%your learning for%'",
+    )
+    .bind(&other)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        body.contains("New in Digest week: Ask one colleague"),
+        "{body}"
+    );
+    assert_eq!(
+        app.scalar_i64("SELECT count(*) FROM digests WHERE status = 'sent'")
+            .await,
+        2
+    );
+    // Later the same day nothing more is sent.
+    let later = tick(&app.pool, &a, t0 + Duration::hours(6)).await.unwrap();
+    assert_eq!(later, Default::default());
+}
