@@ -272,7 +272,8 @@ pub async fn seed(c: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()
     };
     let today = now.date_naive();
     let monday = crate::daily::model::week_start(today);
-    let released = |v: &ValidCampaign, n: usize| {
+    // Steps out by the end of `until` for a learner enrolled at the start.
+    let released = |v: &ValidCampaign, n: usize, until: NaiveDate| {
         let rules = model::Rules {
             mode: model::Mode::Cohort,
             starts_on: v.starts_on,
@@ -281,7 +282,7 @@ pub async fn seed(c: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()
         };
         model::release_dates(&rules, v.starts_on, &[], &vec![StepTiming::default(); n])
             .iter()
-            .filter(|r| r.on < today)
+            .filter(|r| r.on <= until)
             .count()
     };
 
@@ -306,13 +307,22 @@ pub async fn seed(c: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()
         id,
         &others,
         &steps,
-        released(&v, steps.len()),
+        released(&v, steps.len(), today - Duration::days(1)),
         now,
         &[9, 4, 7, 2, 9, 0, 6, 8, 3],
     )
     .await?;
     if let Some(leo) = leo {
-        progress(c, id, &[leo], &steps, released(&v, steps.len()), now, &[3]).await?;
+        progress(
+            c,
+            id,
+            &[leo],
+            &steps,
+            released(&v, steps.len(), today),
+            now,
+            &[99],
+        )
+        .await?;
     }
     if let Some(step) = steps.get(2) {
         let lines = [
