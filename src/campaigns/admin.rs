@@ -166,7 +166,7 @@ async fn enrol_chosen(
     if v.audience != "people" {
         return Ok(None);
     }
-    let unknown = store::enrol_people(c, id, &v.people, org_today()).await?;
+    let unknown = store::enrol_people(c, id, &v.people).await?;
     Ok((!unknown.is_empty())
         .then(|| format!("No active person has the email {}.", unknown.join(", "))))
 }
@@ -203,12 +203,7 @@ pub async fn update(
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &p);
         }
     };
-    let new_rules = model::Rules {
-        mode: model::Mode::parse(&v.mode).unwrap_or(model::Mode::Cohort),
-        starts_on: v.starts_on,
-        days: model::Weekdays(v.release_days as u8),
-        release_time: v.release_time,
-    };
+    let new_rules = model::Rules::stored(&v.mode, v.starts_on, v.release_days, v.release_time);
     let refused =
         model::schedule_change_refused(camp.phase(org_today()), &camp.rules(), &new_rules);
     if !refused.is_empty() {

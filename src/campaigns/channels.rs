@@ -14,6 +14,7 @@ use super::views::{IntegrationsPage, PrefsPage};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
+use crate::library::model::is_web_url;
 use crate::web::{FormErrors, PageCtx, redirect_with_flash, render, render_status};
 
 pub const CHANNELS: [(&str, &str); 4] = [
@@ -143,12 +144,6 @@ pub struct IntegrationsForm {
     teams: String,
 }
 
-fn webhook_ok(url: &str) -> bool {
-    url.is_empty()
-        || ((url.starts_with("https://") || url.starts_with("http://"))
-            && !url.contains(char::is_whitespace))
-}
-
 pub async fn save_integrations(
     State(state): State<AppState>,
     page: PageCtx,
@@ -157,13 +152,13 @@ pub async fn save_integrations(
 ) -> AppResult<Response> {
     let (slack, teams) = (f.slack.trim().to_owned(), f.teams.trim().to_owned());
     let mut errors = FormErrors::new();
-    if !webhook_ok(&slack) {
+    if !(slack.is_empty() || is_web_url(&slack)) {
         errors.add(
             "slack",
             "Paste the incoming-webhook address Slack gave you (https://hooks.slack.com/…).",
         );
     }
-    if !webhook_ok(&teams) {
+    if !(teams.is_empty() || is_web_url(&teams)) {
         errors.add(
             "teams",
             "Paste the incoming-webhook address Teams gave you (https://…).",

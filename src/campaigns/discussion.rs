@@ -8,7 +8,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::learner::{followed, now_of};
+use super::learner::{has_step, record_done};
 use super::store::{self, posts};
 use super::views::DiscussionPage;
 use crate::app::AppState;
@@ -33,11 +33,7 @@ async fn access(
     if user.role.is_admin() {
         return Ok((camp.title, s));
     }
-    let has_it = followed(&mut c, user.id, Some(id), now_of(user))
-        .await?
-        .iter()
-        .flat_map(|f| f.steps.iter())
-        .any(|p| p.step.step_id == step && p.out);
+    let has_it = has_step(&mut c, user, id, step).await?;
     if !has_it {
         return Err(AppError::NotFound);
     }
@@ -126,19 +122,8 @@ pub async fn post(
         ));
     }
     // Taking part in the discussion completes the step.
-    let now = chrono::Utc::now();
-    let local = crate::activity::local_date(&user.timezone, now);
-    if super::store::learner::is_enrolled(&mut tx, id, user.id).await?
-        && super::store::learner::mark_done(&mut tx, user.id, id, step, "", local, now).await?
-    {
-        let a = crate::activity::store::Action::now(
-            user.id,
-            &user.timezone,
-            crate::activity::Verb::Completed,
-            "campaign_step",
-            step,
-        );
-        crate::activity::store::record(&mut tx, &a).await?;
+    if super::store::learner::is_enrolled(&mut tx, id, user.id).await? {
+        record_done(&mut tx, &user, id, step, "").await?;
     }
     tx.commit().await?;
     Ok(redirect_with_flash(&back, "Posted."))

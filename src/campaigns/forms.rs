@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveTime};
 use uuid::Uuid;
 
 use super::model::DAY_NAMES;
+use crate::library::model::is_web_url;
 use crate::web::FormErrors;
 
 #[derive(Debug, Clone, Default)]
@@ -58,10 +59,6 @@ fn date(e: &mut FormErrors, field: &'static str, v: &str) -> Option<NaiveDate> {
     }
 }
 
-fn web_url(v: &str) -> bool {
-    (v.starts_with("https://") || v.starts_with("http://")) && v.len() > 10 && !v.contains(' ')
-}
-
 impl CampaignInput {
     pub fn from_pairs(pairs: Vec<(String, String)>) -> CampaignInput {
         let mut f = CampaignInput::default();
@@ -112,7 +109,7 @@ impl CampaignInput {
         too_long(&mut e, "business_why", &self.business_why, 2000);
         too_long(&mut e, "learner_why", &self.learner_why, 2000);
         let cover = self.cover_url.trim();
-        if !cover.is_empty() && !web_url(cover) {
+        if !cover.is_empty() && !is_web_url(cover) {
             e.add("cover_url", "Enter a web address starting with https://.");
         }
         if !["everyone", "teams", "people", "open"].contains(&self.audience.as_str()) {
@@ -262,7 +259,7 @@ impl StepInput {
             e.add("prompt", "Choose the reflection prompt.");
         }
         let url = self.url.trim();
-        if self.kind == "event" && !web_url(url) {
+        if self.kind == "event" && !is_web_url(url) {
             e.add(
                 "url",
                 "Enter the event's web address, starting with https://.",

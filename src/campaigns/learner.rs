@@ -155,34 +155,51 @@ pub async fn done(
             "Keep the note under 2,000 characters.",
         ));
     }
-    let now = Utc::now();
     let mut tx = state.db.begin().await?;
-    let followed = followed(
-        &mut tx,
-        user.id,
-        Some(id),
-        model::local_now(&user.timezone, now),
-    )
-    .await?;
-    let released = followed
-        .iter()
-        .flat_map(|f| f.steps.iter())
-        .any(|s| s.step.step_id == step && s.out);
-    if !released {
+    if !has_step(&mut tx, &user, id, step).await? {
         return Err(AppError::NotFound);
     }
-    let local = activity::local_date(&user.timezone, now);
-    learner::mark_done(&mut tx, user.id, id, step, note, local, now).await?;
-    let a = activity::store::Action::now(
-        user.id,
-        &user.timezone,
-        Verb::Completed,
-        "campaign_step",
-        step,
-    );
-    activity::store::record(&mut tx, &a).await?;
+    record_done(&mut tx, &user, id, step, note).await?;
     tx.commit().await?;
     Ok(redirect_with_flash(&back, "Step done. Nice work."))
+}
+
+/// Whether `step` of campaign `id` is out to `user` now.
+pub async fn has_step(
+    c: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    id: Uuid,
+    step: Uuid,
+) -> AppResult<bool> {
+    Ok(followed(c, user.id, Some(id), now_of(user))
+        .await?
+        .iter()
+        .flat_map(|f| f.steps.iter())
+        .any(|s| s.step.step_id == step && s.out))
+}
+
+/// Mark a step done (once) and, the first time, record it in the learning
+/// record, so it counts as a learning day.
+pub async fn record_done(
+    c: &mut sqlx::PgConnection,
+    user: &CurrentUser,
+    campaign: Uuid,
+    step: Uuid,
+    note: &str,
+) -> AppResult<()> {
+    let now = Utc::now();
+    let local = activity::local_date(&user.timezone, now);
+    if learner::mark_done(c, user.id, campaign, step, note, local, now).await? {
+        let a = activity::store::Action::now(
+            user.id,
+            &user.timezone,
+            Verb::Completed,
+            "campaign_step",
+            step,
+        );
+        activity::store::record(c, &a).await?;
+    }
+    Ok(())
 }
 
 /// Steps that a library item's Done or a reflection on a prompt completes.
@@ -192,18 +209,8 @@ pub async fn complete_matching(
     item: Option<Uuid>,
     prompt: Option<Uuid>,
 ) -> AppResult<()> {
-    let now = Utc::now();
-    let local = activity::local_date(&user.timezone, now);
     for (step, campaign) in learner::open_steps_for(c, user.id, item, prompt).await? {
-        learner::mark_done(c, user.id, campaign, step, "", local, now).await?;
-        let a = activity::store::Action::now(
-            user.id,
-            &user.timezone,
-            Verb::Completed,
-            "campaign_step",
-            step,
-        );
-        activity::store::record(c, &a).await?;
+        record_done(c, user, campaign, step, "").await?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use uuid::Uuid;
 
-use super::model::{self, Mode, Pause, Release, Rules, StepTiming, Weekdays};
+use super::model::{self, Pause, Release, Rules, StepTiming};
 use super::store::learner::LearnerStep;
 
 #[derive(Debug, Clone)]
@@ -46,15 +46,6 @@ impl Followed {
     }
 }
 
-fn rules_of(s: &LearnerStep) -> Rules {
-    Rules {
-        mode: Mode::parse(&s.mode).unwrap_or(Mode::Cohort),
-        starts_on: s.starts_on,
-        days: Weekdays(s.release_days as u8),
-        release_time: s.release_time,
-    }
-}
-
 /// Group the rows by campaign and compute each step's release for a
 /// learner with these habit pauses at local time `now`.
 pub fn plan(rows: Vec<LearnerStep>, habit_pauses: &[Pause], now: NaiveDateTime) -> Vec<Followed> {
@@ -64,7 +55,12 @@ pub fn plan(rows: Vec<LearnerStep>, habit_pauses: &[Pause], now: NaiveDateTime) 
         let Some(first) = group.first() else {
             return;
         };
-        let rules = rules_of(first);
+        let rules = Rules::stored(
+            &first.mode,
+            first.starts_on,
+            first.release_days,
+            first.release_time,
+        );
         let mut pauses: Vec<Pause> = habit_pauses.to_vec();
         pauses.extend(
             first

@@ -274,12 +274,7 @@ pub async fn seed(c: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()
     let monday = crate::daily::model::week_start(today);
     // Steps out by the end of `until` for a learner enrolled at the start.
     let released = |v: &ValidCampaign, n: usize, until: NaiveDate| {
-        let rules = model::Rules {
-            mode: model::Mode::Cohort,
-            starts_on: v.starts_on,
-            days: model::Weekdays(v.release_days as u8),
-            release_time: v.release_time,
-        };
+        let rules = model::Rules::stored(&v.mode, v.starts_on, v.release_days, v.release_time);
         model::release_dates(&rules, v.starts_on, &[], &vec![StepTiming::default(); n])
             .iter()
             .filter(|r| r.on <= until)

@@ -12,7 +12,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::forms::{ValidCampaign, ValidStep};
-use super::model::{Mode, Phase, Rules, StepTiming, Weekdays};
+use super::model::{Phase, Rules, StepTiming};
 
 #[derive(Debug, Clone)]
 pub struct Campaign {
@@ -35,12 +35,12 @@ pub struct Campaign {
 
 impl Campaign {
     pub fn rules(&self) -> Rules {
-        Rules {
-            mode: Mode::parse(&self.mode).unwrap_or(Mode::Cohort),
-            starts_on: self.starts_on,
-            days: Weekdays(self.release_days as u8),
-            release_time: self.release_time,
-        }
+        Rules::stored(
+            &self.mode,
+            self.starts_on,
+            self.release_days,
+            self.release_time,
+        )
     }
     pub fn phase(&self, today: NaiveDate) -> Phase {
         Phase::of(&self.status, self.starts_on, self.ends_on, today)
@@ -337,21 +337,19 @@ pub async fn enrol_people(
     c: &mut PgConnection,
     campaign: Uuid,
     emails: &[String],
-    today_fallback: NaiveDate,
 ) -> sqlx::Result<Vec<String>> {
     let rows = sqlx::query_scalar!(
         r#"WITH wanted AS (SELECT unnest($2::text[]) AS email),
                 added AS (
                     INSERT INTO campaign_enrolments (campaign_id, user_id, enrolled_on, source)
                     SELECT $1, u.id, GREATEST((SELECT starts_on FROM campaigns WHERE id = $1),
-                                              coalesce((now() AT TIME ZONE u.timezone)::date, $3)), 'chosen'
+                                              (now() AT TIME ZONE u.timezone)::date), 'chosen'
                     FROM users u JOIN wanted w ON w.email = u.email WHERE u.active
                     ON CONFLICT DO NOTHING RETURNING user_id)
            SELECT w.email AS "email!" FROM wanted w
            WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.email = w.email AND u.active)"#,
         campaign,
-        emails,
-        today_fallback
+        emails
     )
     .fetch_all(c)
     .await?;
