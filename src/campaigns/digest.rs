@@ -142,13 +142,11 @@ pub async fn tick(pool: &PgPool, d: &Delivery, now: DateTime<Utc>) -> anyhow::Re
         let campaigns = followed(&mut c, l.id, None, local).await?;
         let mut released_today = Vec::new();
         let mut waiting_before = 0;
-        for f in &campaigns {
-            for s in f.steps.iter().filter(|s| s.out && !s.step.done) {
-                if s.release.on == l.local_date {
-                    released_today.push((f.title.clone(), s.step.title.clone()));
-                } else {
-                    waiting_before += 1;
-                }
+        for s in super::plan::waiting(&campaigns, l.local_date) {
+            if s.release.on == l.local_date {
+                released_today.push((s.step.campaign_title.clone(), s.step.title.clone()));
+            } else {
+                waiting_before += 1;
             }
         }
         let reviews = store::reviews_due_on(&mut c, l.id, l.local_date).await?;

@@ -115,10 +115,13 @@ pub fn plan(rows: Vec<LearnerStep>, habit_pauses: &[Pause], now: NaiveDateTime) 
     out
 }
 
-/// Released steps not done yet, oldest release first (what Today shows).
-pub fn waiting(campaigns: &[Followed]) -> Vec<&Planned> {
+/// Released steps not done yet of campaigns still running on `today`,
+/// oldest release first (what Today and the digest show; a finished
+/// campaign's leftovers stay on its own page and stop nagging).
+pub fn waiting(campaigns: &[Followed], today: NaiveDate) -> Vec<&Planned> {
     let mut list: Vec<&Planned> = campaigns
         .iter()
+        .filter(|c| c.ends_on >= today)
         .flat_map(|c| c.steps.iter())
         .filter(|s| s.out && !s.step.done)
         .collect();

@@ -85,7 +85,7 @@ pub async fn today(
         let now = crate::campaigns::model::local_now(&user.timezone, Utc::now());
         crate::campaigns::plan::plan(rows, &pauses, now)
     };
-    let waiting = crate::campaigns::plan::waiting(&followed);
+    let waiting = crate::campaigns::plan::waiting(&followed, today);
     let step_c: Vec<Candidate> = waiting
         .iter()
         .map(|s| Candidate {

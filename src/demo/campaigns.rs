@@ -294,7 +294,7 @@ pub async fn seed(c: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()
     let id = store::create(c, &v, admin).await?;
     let steps = add_steps(c, id, &FEEDBACK).await?;
     store::set_status(c, id, "published").await?;
-    let people = store::enrol_learners_on(c, id, v.starts_on).await?;
+    let people = store::enrol_everyone_on(c, id, v.starts_on).await?;
     let leo = crate::people::store::id_by_email(c, "learner@example.com").await?;
     let others: Vec<Uuid> = people.iter().copied().filter(|p| Some(*p) != leo).collect();
     progress(
@@ -381,7 +381,7 @@ pub async fn seed(c: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()
     let id = store::create(c, &v, admin).await?;
     let steps = add_steps(c, id, &PLAIN).await?;
     store::set_status(c, id, "published").await?;
-    let people = store::enrol_learners_on(c, id, v.starts_on).await?;
+    let people = store::enrol_everyone_on(c, id, v.starts_on).await?;
     progress(
         c,
         id,

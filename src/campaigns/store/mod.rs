@@ -356,15 +356,15 @@ pub async fn enrol_people(
     Ok(rows)
 }
 
-/// Enrol every active learner as of `on` (demo data and back-filled cohorts).
-pub async fn enrol_learners_on(
+/// Enrol every active person as of `on` (demo data and back-filled cohorts).
+pub async fn enrol_everyone_on(
     c: &mut PgConnection,
     campaign: Uuid,
     on: NaiveDate,
 ) -> sqlx::Result<Vec<Uuid>> {
     sqlx::query_scalar!(
         "INSERT INTO campaign_enrolments (campaign_id, user_id, enrolled_on, source)
-         SELECT $1, id, $2, 'audience' FROM users WHERE active AND role = 'learner'
+         SELECT $1, id, $2, 'audience' FROM users WHERE active
          ON CONFLICT DO NOTHING RETURNING user_id",
         campaign,
         on

@@ -279,6 +279,7 @@ async fn a_visitor_reads_open_items_and_is_asked_to_sign_in_for_others() {
 }
 
 /// Every page of every role. Covering a new page: add its path here.
+/// `{campaign}`, `{open}` and `{discussion}` stand for the demo campaigns' ids.
 const PAGES: [(&str, &[&str]); 4] = [
     (
         "",
@@ -308,11 +309,16 @@ const PAGES: [(&str, &[&str]); 4] = [
             "/me/habit?welcome=1",
             "/me/settings",
             "/library/giving-feedback-that-lands-the-sbi-model/questions",
+            "/campaigns",
+            "/campaigns/{campaign}",
+            "/campaigns/{open}",
+            "/campaigns/{campaign}/steps/{discussion}/discussion",
+            "/me/notifications",
         ],
     ),
     (
         "manager@example.com",
-        &["/manage/team", "/manage/reflections"],
+        &["/manage/team", "/manage/reflections", "/manage/campaigns"],
     ),
     (
         "admin@example.com",
@@ -329,6 +335,13 @@ const PAGES: [(&str, &[&str]); 4] = [
             "/admin/goals",
             "/admin/audit",
             "/admin/outbox",
+            "/admin/campaigns",
+            "/admin/campaigns/new",
+            "/admin/campaigns/{campaign}",
+            "/admin/campaigns/{campaign}/timeline?email=learner%40example.com",
+            "/admin/campaigns/{campaign}/people",
+            "/admin/campaigns/{campaign}/results",
+            "/admin/integrations",
         ],
     ),
 ];
@@ -337,6 +350,23 @@ const PAGES: [(&str, &[&str]); 4] = [
 async fn every_page_of_every_role_passes_the_checks() {
     let app = TestApp::demo().await;
     let base = serve(&app).await;
+    let id = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, uuid::Uuid>(sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+                .to_string()
+        }
+    };
+    let campaign = id("SELECT id FROM campaigns WHERE title = 'Feedback that lands'").await;
+    let open = id("SELECT id FROM campaigns WHERE audience = 'open'").await;
+    let discussion = id(
+        "SELECT s.id FROM campaign_steps s JOIN campaigns c ON c.id = s.campaign_id
+         WHERE c.title = 'Feedback that lands' AND s.kind = 'discussion' ORDER BY s.position LIMIT 1",
+    )
+    .await;
     let mut problems = Vec::new();
     for (who, paths) in PAGES {
         let c = browser(true).await;
@@ -344,6 +374,10 @@ async fn every_page_of_every_role_passes_the_checks() {
             sign_in(&c, &base, who).await;
         }
         for path in paths {
+            let path = path
+                .replace("{campaign}", &campaign)
+                .replace("{open}", &open)
+                .replace("{discussion}", &discussion);
             c.goto(&format!("{base}{path}")).await.unwrap();
             let name = format!("page{}", path.replace(['/', '?', '=', '&'], "-"));
             problems.extend(check(&c, &name).await);
