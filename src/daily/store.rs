@@ -1,6 +1,7 @@
 //! Every SQL query of daily learning. The Today page runs [`TODAY_QUERIES`]
-//! of them (plus the session lookup), each an index range scan bounded by
-//! the learner and a date window, whatever the learner's history.
+//! queries (these, the campaigns' one and the session lookup), each an
+//! index range scan bounded by the learner and a date window, whatever the
+//! learner's history.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -9,7 +10,8 @@ use uuid::Uuid;
 use super::model::{Pause, Review};
 
 /// settings, learning days, pauses, minutes done today, active prompts,
-/// reflected today, due reviews, recommendations.
+/// reflected today, due reviews, recommendations, and the learner's
+/// campaign steps (`campaigns::store::learner::steps_of`).
 pub const TODAY_QUERIES: usize = 9;
 
 pub struct Settings {
