@@ -1,4 +1,5 @@
-//! The binary's subcommands: `serve`, `migrate`, `create-admin`, `demo-seed`.
+//! The binary's subcommands: `serve`, `migrate`, `create-admin`, `demo-seed`,
+//! `bench-seed`.
 //! Errors end the process with one short message, never a backtrace.
 
 use std::io::BufRead;
@@ -13,11 +14,12 @@ use tokio_util::sync::CancellationToken;
 
 use crate::app::{AppState, build_router};
 use crate::auth::model::{check_password, is_valid_email, normalize_email};
-use crate::config::{Cli, Command, CreateAdminArgs, ServeArgs, Settings};
+use crate::bench::Sizes;
+use crate::config::{BenchSeedArgs, Cli, Command, CreateAdminArgs, ServeArgs, Settings};
 use crate::db::Database;
 use crate::mail::Mailer;
 use crate::people::store::{self, PersonFields};
-use crate::{demo, telemetry};
+use crate::{bench, demo, telemetry};
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -53,6 +55,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("The demo organisation is ready ({} people).", n?);
             Ok(())
         }
+        Command::BenchSeed(args) => bench_seed(args).await,
         Command::CreateAdmin(args) => {
             let db = Database::open(&args.db).await?;
             let result = create_admin(&db, &args).await;
@@ -60,6 +63,29 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
     }
+}
+
+async fn bench_seed(args: BenchSeedArgs) -> anyhow::Result<()> {
+    let sizes = Sizes {
+        learners: args.learners,
+        teams: 0,
+        items: args.items,
+        campaigns: args.campaigns,
+        activities_per_learner: args.activities_per_learner,
+        goals_per_learner: args.goals_per_learner,
+        reflections_per_learner: args.reflections_per_learner,
+        sessions: args.sessions,
+    }
+    .checked(args.teams)
+    .map_err(|m| anyhow::anyhow!(m))?;
+    let mut file = std::fs::File::create(&args.sessions_file)
+        .with_context(|| format!("cannot write {}", args.sessions_file.display()))?;
+    let db = Database::open(&args.db).await?;
+    let seeded = bench::seed(&db.pool, &sizes, std::io::stdout()).await;
+    db.shutdown().await?;
+    bench::write_sessions(&mut file, &seeded?)?;
+    println!("Sessions written to {}.", args.sessions_file.display());
+    Ok(())
 }
 
 async fn create_admin(db: &Database, args: &CreateAdminArgs) -> anyhow::Result<()> {
@@ -150,11 +176,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     ));
     let delivery =
         crate::campaigns::digest::Delivery::new(state.mailer.clone(), &state.settings.public_url)?;
-    let worker = tokio::spawn(crate::jobs::run(
-        db.pool.clone(),
-        delivery,
-        stop.clone().cancelled_owned(),
-    ));
+    let worker = if args.no_worker {
+        tokio::spawn(async { anyhow::Ok(()) })
+    } else {
+        tokio::spawn(crate::jobs::run(
+            db.pool.clone(),
+            delivery,
+            stop.clone().cancelled_owned(),
+        ))
+    };
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(stop.clone().cancelled_owned())

@@ -48,6 +48,44 @@ pub enum Command {
     CreateAdmin(CreateAdminArgs),
     /// Seed the demo organisation; running it twice duplicates nothing.
     DemoSeed(DbArgs),
+    /// Fill an empty database with a large organisation for load tests
+    /// (see bench/README.md); writes the benchmark sessions to a file.
+    BenchSeed(BenchSeedArgs),
+}
+
+/// Sizes of the benchmark organisation. Per-learner amounts stay the same
+/// whatever the number of learners, so pages can be compared across sizes.
+#[derive(Debug, Clone, Args)]
+pub struct BenchSeedArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Learners (each team has 50, with one manager).
+    #[arg(long, default_value_t = 100_000)]
+    pub learners: i64,
+    /// Teams, each with a manager (default: one per 50 learners).
+    #[arg(long)]
+    pub teams: Option<i64>,
+    /// Published content items, each with two review questions.
+    #[arg(long, default_value_t = 10_000)]
+    pub items: i64,
+    /// Campaigns: a third running, a third scheduled, a third finished.
+    #[arg(long, default_value_t = 300)]
+    pub campaigns: i64,
+    /// Activity records per learner, spread over the last year.
+    #[arg(long, default_value_t = 100)]
+    pub activities_per_learner: i64,
+    /// Goals per learner, with evidence and check-ins.
+    #[arg(long, default_value_t = 2)]
+    pub goals_per_learner: i64,
+    /// Reflections per learner.
+    #[arg(long, default_value_t = 10)]
+    pub reflections_per_learner: i64,
+    /// Learners given a session (their managers get one too).
+    #[arg(long, default_value_t = 1_000)]
+    pub sessions: i64,
+    /// Where to write the sessions (tab-separated: role, token, user id, goal id).
+    #[arg(long, default_value = "bench-sessions.tsv")]
+    pub sessions_file: PathBuf,
 }
 
 /// Where the database is.
@@ -91,6 +129,10 @@ pub struct ServeArgs {
     /// "https://intranet.example.com https://wiki.example.com".
     #[arg(long, env = "INFLOW_EMBED_ORIGINS")]
     pub embed_origins: Option<String>,
+    /// Serve pages only and leave the background jobs (digests, reminders,
+    /// enrolment, clean-up) to another instance that runs without this flag.
+    #[arg(long, env = "INFLOW_NO_WORKER")]
+    pub no_worker: bool,
     /// Sender address for mail.
     #[arg(
         long,

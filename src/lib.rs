@@ -19,11 +19,13 @@
 //! - [`notifications`]: in-app notifications with the unread count in the navigation.
 //! - [`jobs`]: the background worker and its scheduled jobs.
 //! - [`demo`]: the demo organisation.
+//! - [`bench`]: the large benchmark organisation (`inflow bench-seed`).
 
 pub mod activity;
 pub mod admin;
 pub mod app;
 pub mod auth;
+pub mod bench;
 pub mod campaigns;
 pub mod cli;
 pub mod config;

@@ -37,33 +37,29 @@ pub async fn today(
 ) -> AppResult<Response> {
     let today = today_of(&user);
     let mut c = state.db.acquire().await?;
-    let Some(settings) = store::settings(&mut c, user.id)
+    let since = today - Duration::days(model::HISTORY_DAYS);
+    let Some(st) = store::today::state(&mut c, user.id, today, since)
         .await?
-        .filter(|s| s.onboarded)
+        .filter(|s| s.settings.onboarded)
     else {
         return Ok(Redirect::to("/me/habit?welcome=1").into_response());
     };
-    let since = today - Duration::days(model::HISTORY_DAYS);
-    let days = store::learning_days(&mut c, user.id, since).await?;
-    let pause_rows = store::pauses(&mut c, user.id, since).await?;
-    let pauses: Vec<model::Pause> = pause_rows.iter().map(store::PauseRow::pause).collect();
+    let (settings, days, pauses, minutes_done) = (st.settings, st.days, st.pauses, st.minutes_done);
     let habit = model::habit(&days, &pauses, today);
     if habit.longest as i32 > settings.best_streak {
         store::raise_best_streak(&mut c, user.id, habit.longest as i32).await?;
     }
-    let minutes_done = store::minutes_done(&mut c, user.id, today).await?;
     let paused_until = pauses.iter().find(|p| p.covers(today)).map(|p| p.ends_on);
     let (reviews, recs) = if paused_until.is_some() {
         (Vec::new(), Vec::new())
     } else {
         (
             store::due_reviews(&mut c, user.id, today, MAX_REVIEWS as i64).await?,
-            store::recommendations(&mut c, user.id, 40).await?,
+            store::recommendations(&mut c, user.id, st.has_interests, 40).await?,
         )
     };
     // One reflection prompt a day, rotating per learner, until they reflect.
-    let prompts = crate::reflections::store::active_prompts(&mut c).await?;
-    let reflected = crate::reflections::store::reflected_on(&mut c, user.id, today).await?;
+    let (prompts, reflected) = (st.prompts, st.reflected);
     let seed = model::daily_seed(&user.id.to_string(), today);
     let left = settings.daily_minutes - minutes_done;
     let prompt = (paused_until.is_none()

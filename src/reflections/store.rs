@@ -217,14 +217,6 @@ pub async fn prompts(c: &mut PgConnection) -> sqlx::Result<Vec<Prompt>> {
     .await
 }
 
-/// Active prompt ids and texts, in a fixed order (Today picks one by the daily seed).
-pub async fn active_prompts(c: &mut PgConnection) -> sqlx::Result<Vec<(Uuid, String)>> {
-    let rows = sqlx::query!("SELECT id, text FROM reflection_prompts WHERE active ORDER BY id")
-        .fetch_all(c)
-        .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.text)).collect())
-}
-
 pub async fn prompt_text(c: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar!("SELECT text FROM reflection_prompts WHERE id = $1", id)
         .fetch_optional(c)
@@ -292,19 +284,4 @@ pub async fn reflecting_share(c: &mut PgConnection, since: NaiveDate) -> sqlx::R
     .fetch_one(c)
     .await?;
     Ok((r.reflecting, r.people))
-}
-
-/// Did the learner write a reflection on `day`?
-pub async fn reflected_on(
-    c: &mut PgConnection,
-    author: Uuid,
-    day: NaiveDate,
-) -> sqlx::Result<bool> {
-    sqlx::query_scalar!(
-        r#"SELECT EXISTS (SELECT 1 FROM reflections WHERE author_id = $1 AND local_date = $2) AS "r!""#,
-        author,
-        day
-    )
-    .fetch_one(c)
-    .await
 }

@@ -12,6 +12,7 @@ mod cluster;
 mod daily;
 mod goals;
 mod habit;
+mod hot_pages;
 mod invites;
 mod library;
 mod library_admin;

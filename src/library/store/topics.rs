@@ -10,13 +10,12 @@ pub struct Topic {
     pub items: i64,
 }
 
-/// Every topic with its number of published items.
+/// Every topic with its number of published items (kept current by the
+/// catalogue's triggers, so this reads one small table).
 pub async fn all(c: &mut PgConnection) -> sqlx::Result<Vec<Topic>> {
     sqlx::query_as!(
         Topic,
-        r#"SELECT t.id, t.name, t.slug,
-                  (SELECT count(*) FROM item_topics it JOIN content_items i ON i.id = it.item_id
-                   WHERE it.topic_id = t.id AND i.status = 'published') AS "items!"
+        r#"SELECT t.id, t.name, t.slug, t.published_items::bigint AS "items!"
            FROM topics t ORDER BY lower(t.name)"#
     )
     .fetch_all(c)

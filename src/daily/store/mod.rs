@@ -1,7 +1,9 @@
 //! Every SQL query of daily learning. The Today page runs [`TODAY_QUERIES`]
-//! queries (these, the campaigns' one and the session lookup), each an
-//! index range scan bounded by the learner and a date window, whatever the
-//! learner's history.
+//! statements after the session lookup: its own state ([`today::state`]),
+//! due reviews, recommendations and the campaigns' steps; each is bounded by
+//! the learner and a date window, whatever the learner's history.
+
+pub mod today;
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -9,10 +11,10 @@ use uuid::Uuid;
 
 use super::model::{Pause, Review};
 
-/// settings, learning days, pauses, minutes done today, active prompts,
-/// reflected today, due reviews, recommendations, and the learner's
-/// campaign steps (`campaigns::store::learner::steps_of`).
-pub const TODAY_QUERIES: usize = 9;
+/// Today's state (settings, learning days, pauses, minutes done, reflected
+/// today, prompts), due reviews, recommendations, and the learner's campaign
+/// steps (`campaigns::store::learner::steps_of`).
+pub const TODAY_QUERIES: usize = 4;
 
 pub struct Settings {
     pub daily_minutes: i32,
@@ -222,19 +224,6 @@ pub async fn end_pause(
 }
 
 /// Minutes of learning already done on `today`: completed items, plus a minute per answered review.
-pub async fn minutes_done(c: &mut PgConnection, user: Uuid, today: NaiveDate) -> sqlx::Result<i32> {
-    sqlx::query_scalar!(
-        r#"SELECT (coalesce((SELECT sum(i.minutes) FROM activities a JOIN content_items i ON i.id = a.object_id
-                              WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed' AND a.object_type = 'item'), 0)
-                  + (SELECT count(*) FROM activities a
-                     WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'answered'))::int AS "m!""#,
-        user,
-        today
-    )
-    .fetch_one(c)
-    .await
-}
-
 pub struct Question {
     pub id: Uuid,
     pub item_id: Uuid,
@@ -341,22 +330,59 @@ pub struct Rec {
 }
 
 /// Published items from the learner's interests (or, without interests, the
-/// most useful ones) that they have neither done nor dismissed.
+/// most useful ones) that they have neither done nor dismissed, most useful
+/// first; `topic` is the first (by name) of the learner's topics the item has.
 pub async fn recommendations(
     c: &mut PgConnection,
     user: Uuid,
+    has_interests: bool,
     limit: i64,
 ) -> sqlx::Result<Vec<Rec>> {
+    if has_interests {
+        for_interests(c, user, limit).await
+    } else {
+        most_useful(c, user, limit).await
+    }
+}
+
+/// The top `limit` of each followed topic (from its ranked index), merged: an
+/// item in the overall top `limit` is in the top `limit` of each of its topics.
+async fn for_interests(c: &mut PgConnection, user: Uuid, limit: i64) -> sqlx::Result<Vec<Rec>> {
     sqlx::query_as!(
         Rec,
-        r#"WITH mine AS (SELECT topic_id FROM learner_interests WHERE user_id = $1)
-           SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes,
-                  (SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
-                   WHERE it.item_id = i.id AND it.topic_id IN (SELECT topic_id FROM mine) ORDER BY t.name LIMIT 1) AS topic
+        r#"WITH mine AS MATERIALIZED (
+               SELECT li.topic_id, t.name FROM learner_interests li JOIN topics t ON t.id = li.topic_id
+               WHERE li.user_id = $1),
+           cand AS (
+               SELECT c.item_id, c.score, c.published_at, m.name
+               FROM mine m CROSS JOIN LATERAL (
+                   SELECT it.item_id, it.score, it.published_at FROM item_topics it
+                   WHERE it.topic_id = m.topic_id AND it.published
+                     AND it.item_id NOT IN (SELECT a.object_id FROM activities a WHERE a.user_id = $1
+                                            AND a.object_type = 'item' AND a.verb = 'completed')
+                     AND it.item_id NOT IN (SELECT d.item_id FROM dismissed_items d WHERE d.user_id = $1)
+                   ORDER BY it.score DESC, it.published_at DESC
+                   LIMIT $2) c),
+           best AS (
+               SELECT item_id, max(score) AS score, max(published_at) AS published_at, min(name) AS topic
+               FROM cand GROUP BY item_id
+               ORDER BY 2 DESC, 3 DESC LIMIT $2)
+           SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, b.topic AS "topic?"
+           FROM best b JOIN content_items i ON i.id = b.item_id
+           ORDER BY b.score DESC, b.published_at DESC"#,
+        user,
+        limit
+    )
+    .fetch_all(c)
+    .await
+}
+
+async fn most_useful(c: &mut PgConnection, user: Uuid, limit: i64) -> sqlx::Result<Vec<Rec>> {
+    sqlx::query_as!(
+        Rec,
+        r#"SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, NULL::text AS topic
            FROM content_items i
            WHERE i.status = 'published'
-             AND (NOT EXISTS (SELECT 1 FROM mine)
-                  OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id IN (SELECT topic_id FROM mine)))
              AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.user_id = $1 AND a.object_type = 'item'
                              AND a.object_id = i.id AND a.verb = 'completed')
              AND NOT EXISTS (SELECT 1 FROM dismissed_items d WHERE d.user_id = $1 AND d.item_id = i.id)

@@ -1,0 +1,445 @@
+#!/usr/bin/env python3
+"""Inflow load harness: seed, serve, load with wrk, replay the SQL with pgbench.
+
+Run through bench/run.sh, which installs wrk and builds the release binary.
+Standard library only. Everything lives under --dir (a private Postgres
+cluster, the sessions files, captured SQL, wrk and pgbench scripts, results).
+"""
+
+import argparse
+import csv
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+INFLOW = os.path.join(ROOT, "target", "release", "inflow")
+LUA = os.path.join(ROOT, "bench", "rotate.lua")
+PORT = 3100
+CAPTURE_PORT = 3101
+ITEM_KIND = 4
+WORDS = ["feedback", "coaching", "negotiation", "security", "privacy", "writing",
+         "meetings", "delegation", "budgeting", "inclusion", "wellbeing", "pricing",
+         "hiring", "presenting", "planning", "incident", "mentoring", "conflict",
+         "strategy", "storytelling", "safety", "compliance", "accessibility", "research"]
+
+# page -> (method, expected status, who)
+PAGES = {
+    "today": ("GET", 200, "learner"),
+    "search": ("GET", 200, "learner"),
+    "item": ("GET", 200, "learner"),
+    "team": ("GET", 200, "manager"),
+    "goal": ("GET", 200, "learner"),
+    "done": ("POST", 303, "learner"),
+}
+TARGET_RPS = {"today": 3000, "search": 1500, "item": 1500, "team": 1500, "goal": 1500, "done": 3000}
+
+
+def log(msg):
+    print(msg, flush=True)
+
+
+def bench_id(kind, n):
+    return f"{kind:08x}-0000-7000-8000-{n:012x}"
+
+
+class Cluster:
+    """A private Postgres cluster with durable commits and a CSV statement log."""
+
+    def __init__(self, base):
+        self.data = os.path.join(base, "pg")
+        self.sock = base
+        self.as_postgres = os.geteuid() == 0
+        self.bin = self.find_bin()
+
+    @staticmethod
+    def find_bin():
+        for d in sorted(os.listdir("/usr/lib/postgresql"), reverse=True):
+            p = os.path.join("/usr/lib/postgresql", d, "bin")
+            if os.path.exists(os.path.join(p, "pg_ctl")):
+                return p
+        sys.exit("PostgreSQL server binaries not found (run scripts/ensure-postgres.sh)")
+
+    def run(self, *args, check=True, capture=False):
+        cmd = list(args)
+        if self.as_postgres:
+            cmd = ["runuser", "-u", "postgres", "--"] + cmd
+        return subprocess.run(cmd, check=check, text=True,
+                              stdout=subprocess.PIPE if capture else None)
+
+    def start(self):
+        if not os.path.exists(os.path.join(self.data, "PG_VERSION")):
+            os.makedirs(self.data, exist_ok=True)
+            if self.as_postgres:
+                shutil.chown(self.sock, "postgres", "postgres")
+                shutil.chown(self.data, "postgres", "postgres")
+            self.run(os.path.join(self.bin, "initdb"), "-D", self.data, "-U", "postgres",
+                     "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8")
+        status = self.run(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "status",
+                          check=False, capture=True)
+        if status.returncode == 0:
+            return
+        opts = " ".join([
+            "-c listen_addresses=''", f"-c unix_socket_directories='{self.sock}'",
+            "-c max_connections=300", "-c shared_buffers=2GB", "-c effective_cache_size=12GB",
+            "-c fsync=on", "-c synchronous_commit=on", "-c max_wal_size=8GB",
+            "-c checkpoint_timeout=30min", "-c random_page_cost=1.1",
+            "-c logging_collector=on", "-c log_destination=csvlog",
+            "-c log_directory=log", "-c log_filename=pg", "-c log_rotation_size=0",
+        ])
+        self.run(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l",
+                 os.path.join(self.data, "server.log"), "-o", opts, "-w", "-t", "120", "start")
+
+    def url(self, db):
+        return f"postgresql://postgres@localhost/{db}?host={self.sock}"
+
+    def psql(self, db, *sql):
+        cmds = [a for s in sql for a in ("-c", s)]
+        out = subprocess.run(["psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                              "-d", self.url(db)] + cmds,
+                             check=True, text=True, stdout=subprocess.PIPE)
+        return out.stdout.strip()
+
+    def csv_log(self):
+        return os.path.join(self.data, "log", "pg.csv")
+
+
+def seed(cluster, args, learners, tsv):
+    db = f"bench_{learners}"
+    exists = cluster.psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{db}'")
+    if exists and os.path.exists(tsv) and not args.reseed:
+        log(f"Dataset {db}: already seeded.")
+        return db
+    if exists:
+        cluster.psql("postgres", f"DROP DATABASE {db}")
+    cluster.psql("postgres", f"CREATE DATABASE {db}")
+    log(f"Seeding {db} ...")
+    t = time.monotonic()
+    subprocess.run([INFLOW, "bench-seed", "--learners", str(learners), "--items", str(args.items),
+                    "--sessions", str(min(args.sessions, learners)), "--sessions-file", tsv],
+                   check=True, env=dict(os.environ, DATABASE_URL=cluster.url(db)))
+    took = time.monotonic() - t
+    with open(tsv + ".seconds", "w") as f:
+        f.write(f"{took:.0f}\n")
+    return db
+
+
+def read_sessions(tsv):
+    with open(tsv) as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    learners = [r for r in rows if r["role"] == "learner"]
+    managers = [r for r in rows if r["role"] == "manager"]
+    return learners, managers
+
+
+def request_lines(page, learners, managers, items, rng, count):
+    """(method, path, token, body, item number) for one page."""
+    out = []
+    # Done writes: it gets the second half of the learners, the pages that
+    # read get the first half, so one page's writes don't change another's data.
+    half = len(learners) // 2
+    readers, writers = learners[:half], learners[half:]
+    for k in range(count):
+        if PAGES[page][2] == "manager":
+            who = managers[k % len(managers)]
+        elif page == "done":
+            who = writers[k % len(writers)]
+        else:
+            who = readers[k % len(readers)]
+        n = rng.randint(1, items)
+        if page == "today":
+            path = "/today"
+        elif page == "search":
+            path = "/library?q=" + rng.choice(WORDS)
+        elif page == "item":
+            path = f"/library/bench-item-{n}"
+        elif page == "team":
+            path = "/manage/team"
+        elif page == "goal":
+            path = f"/goals/{who['goal_id']}"
+        else:
+            path = f"/library/bench-item-{n}/done"
+        body = "back=%2Ftoday" if page == "done" else ""
+        out.append((PAGES[page][0], path, who["token"], body, n))
+    return out
+
+
+class Server:
+    def __init__(self, cluster, db, port, pool, worker=True):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1)
+            sys.exit(f"something already answers on port {port}; stop it first")
+        except urllib.error.HTTPError:
+            sys.exit(f"something already answers on port {port}; stop it first")
+        except OSError:
+            pass
+        env = dict(os.environ, DATABASE_URL=cluster.url(db),
+                   INFLOW_DB_POOL_SIZE=str(pool))
+        args = [INFLOW, "serve", "--bind", f"127.0.0.1:{port}"]
+        if not worker:
+            args.append("--no-worker")
+        self.port = port
+        t = time.monotonic()
+        self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                sys.exit("the server exited during start-up")
+            time.sleep(0.005)
+        self.cold_start = time.monotonic() - t
+
+    def rss_mib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=30)
+
+
+def fetch(port, method, path, token, body):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                 data=body.encode() if method == "POST" else None)
+    req.add_header("Cookie", f"inflow_session={token}")
+    req.add_header("Sec-Fetch-Site", "same-origin")
+    if method == "POST":
+        req.add_header("Content-Type", "application/x-www-form-urlencoded")
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(req, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+PARAM = re.compile(r"\$(\d+) = (NULL|'(?:[^']|'')*')")
+
+
+def parse_statement(row):
+    """(sql, {n: literal}) from one csvlog row of log_statement = all."""
+    msg, detail = row[13], row[14]
+    m = re.match(r"(?:execute [^:]+|statement): (.*)", msg, re.S)
+    if not m:
+        return None
+    params = {int(k): v for k, v in PARAM.findall(detail or "")}
+    return m.group(1), params
+
+
+def literal_sql(sql, params):
+    return re.sub(r"\$(\d+)", lambda m: params.get(int(m.group(1)), m.group(0)), sql)
+
+
+def capture(cluster, db, lines, page):
+    """Run each request alone with log_statement = all; return its statements."""
+    path = cluster.csv_log()
+    server = Server(cluster, db, CAPTURE_PORT, 4, worker=False)
+    cluster.psql(db, "ALTER SYSTEM SET log_statement = 'all'", "SELECT pg_reload_conf()")
+    time.sleep(0.5)
+    per_request = []
+    try:
+        for method, p, token, body, _ in lines:
+            fetch(CAPTURE_PORT, method, p, token, body)  # warm: prepared statements, caches
+            time.sleep(0.05)
+            start = os.path.getsize(path)
+            status = fetch(CAPTURE_PORT, method, p, token, body)
+            if status not in (200, 303):
+                sys.exit(f"{page}: {method} {p} answered {status} during capture")
+            time.sleep(0.15)
+            with open(path, newline="") as f:
+                f.seek(start)
+                rows = [r for r in csv.reader(f) if len(r) > 22 and r[2] == db
+                        and r[22] != "psql"]
+            stmts = [s for s in (parse_statement(r) for r in rows) if s]
+            per_request.append(stmts)
+    finally:
+        cluster.psql(db, "ALTER SYSTEM RESET log_statement", "SELECT pg_reload_conf()")
+        server.stop()
+    return per_request
+
+
+def pgbench_scripts(workdir, page, lines, captured, items):
+    """One pgbench script per captured request, parameters as literals.
+    POST Done picks a random item per run, as wrk does, so its commits write."""
+    files = []
+    for k, ((method, p, token, body, n), stmts) in enumerate(zip(lines, captured)):
+        text = []
+        if page == "done":
+            text.append(f"\\set i random(1, {items})")
+        for sql, params in stmts:
+            s = literal_sql(sql, params)
+            if page == "done":
+                s = s.replace(f"'bench-item-{n}'", "('bench-item-' || :i::int)")
+                s = s.replace(f"'{bench_id(ITEM_KIND, n)}'",
+                              f"('{bench_id(ITEM_KIND, 0)[:24]}' || lpad(to_hex(:i::int), 12, '0'))::uuid")
+            text.append(s.strip().rstrip(";") + ";")
+        f = os.path.join(workdir, f"{page}-{k}.sql")
+        with open(f, "w") as out:
+            out.write("\n".join(text) + "\n")
+        files.append(f)
+    return files
+
+
+def run_wrk(args, page, tsv_path, expected, duration, server):
+    peak = [server.rss_mib()]
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            peak[0] = max(peak[0], server.rss_mib())
+            time.sleep(0.25)
+    t = threading.Thread(target=sample)
+    t.start()
+    out = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{duration}s",
+                          "--timeout", "5s", "-s", LUA, f"http://127.0.0.1:{PORT}", "--", tsv_path, str(expected)],
+                         check=True, text=True, stdout=subprocess.PIPE)
+    stop.set()
+    t.join()
+    line = next(l for l in out.stdout.splitlines() if l.startswith("RESULT "))
+    r = json.loads(line[len("RESULT "):])
+    r["rss_mib"] = peak[0]
+    return r
+
+
+def run_pgbench(cluster, db, args, files, duration):
+    # The database sees the app's pool, not wrk's connections: replay at that concurrency.
+    cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(args.pool), "-j", str(args.threads),
+           "-T", str(duration), "-d", cluster.url(db)]
+    for f in files:
+        cmd += ["-f", f]
+    out = subprocess.run(cmd, check=True, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    m = re.search(r"tps = ([\d.]+) \(without initial connection time\)", out.stdout)
+    failed = re.search(r"number of failed transactions: (\d+)", out.stdout)
+    if failed and int(failed.group(1)) > 0:
+        sys.exit(f"pgbench: failed transactions\n{out.stdout}")
+    return float(m.group(1))
+
+
+def bench_dataset(cluster, args, learners, pages, floor=True):
+    workdir = os.path.join(args.dir, f"run-{learners}")
+    os.makedirs(workdir, exist_ok=True)
+    tsv = os.path.join(args.dir, f"sessions-{learners}.tsv")
+    db = seed(cluster, args, learners, tsv)
+    # Sessions expire after 8 idle hours: bring the benchmark ones up to date.
+    # Undo earlier runs (Done, item views; seeded history is at least 3 days
+    # old) so every run starts from the same data.
+    cluster.psql(db, "UPDATE sessions SET created_at = now(), last_seen_at = now()",
+                 "DELETE FROM activities WHERE at > now() - interval '2 days'",
+                 "DELETE FROM campaign_progress WHERE done_at > now() - interval '2 days'",
+                 "VACUUM ANALYZE activities, campaign_progress")
+    learner_rows, managers = read_sessions(tsv)
+    rng = random.Random(7)
+    results = {"learners": learners, "pages": {}}
+    with open(tsv + ".seconds") as f:
+        results["seed_seconds"] = int(f.read().strip() or 0)
+    server = Server(cluster, db, PORT, args.pool)
+    results["cold_start_s"] = server.cold_start
+    server.stop()
+    for page in pages:
+        method, expected, who = PAGES[page]
+        lines = request_lines(page, learner_rows, managers, args.items, rng, args.requests)
+        tsv_path = os.path.join(workdir, f"{page}.tsv")
+        with open(tsv_path, "w") as f:
+            for m, p, token, body, _ in lines:
+                f.write(f"{m}\t{p}\t{token}\t{body}\n")
+        sample = lines[: args.capture]
+        captured = capture(cluster, db, sample, page)
+        counts = sorted(len(c) for c in captured)
+        server = Server(cluster, db, PORT, args.pool)
+        try:
+            run_wrk(args, page, tsv_path, expected, args.warmup, server)
+            r = run_wrk(args, page, tsv_path, expected, args.duration, server)
+        finally:
+            server.stop()
+        r["queries"] = counts[-1]
+        r["queries_min"] = counts[0]
+        if floor:
+            files = pgbench_scripts(workdir, page, sample, captured, args.items)
+            run_pgbench(cluster, db, args, files, args.warmup)
+            r["floor_rps"] = run_pgbench(cluster, db, args, files, args.duration)
+            r["share"] = r["rps"] / r["floor_rps"]
+        results["pages"][page] = r
+        log(f"  {page:<7} {r['rps']:>8.0f} req/s  p50 {r['p50_ms']:>6.2f} ms  p99 {r['p99_ms']:>6.2f} ms  "
+            f"errors {r['wrong_status'] + r['socket_errors']}  RSS {r['rss_mib']:.0f} MiB  "
+            f"queries {r['queries']}" + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else ""))
+    return results
+
+
+def report(main, compare):
+    rows = ["| page | req/s | p50 ms | p99 ms | errors | SQL statements | pgbench floor/s | share of floor | RSS MiB | goal |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for page, r in main["pages"].items():
+        goal = f"≥ {TARGET_RPS[page]} req/s"
+        rows.append(f"| {page} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+                    f"{r['wrong_status'] + r['socket_errors']} | {r['queries']} | "
+                    f"{r.get('floor_rps', 0):.0f} | {r.get('share', 0):.0%} | {r['rss_mib']:.0f} | {goal} |")
+    rows.append("")
+    rows.append(f"Cold start to ready: {main['cold_start_s']:.2f} s. Seeding {main['learners']} learners took "
+                f"{main['seed_seconds']} s.")
+    if compare:
+        a = main["pages"]["today"]["rps"]
+        b = compare["pages"]["today"]["rps"]
+        rows.append(f"Today at {main['learners']} learners vs {compare['learners']}: {a:.0f} / {b:.0f} req/s "
+                    f"= {a / b:.2f}.")
+    return "\n".join(rows)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--dir", default=os.environ.get("INFLOW_BENCH_DIR", "/var/tmp/inflow-bench"))
+    ap.add_argument("--learners", type=int, default=100_000)
+    ap.add_argument("--compare", type=int, default=10_000, help="second dataset for Today's ratio (0: skip)")
+    ap.add_argument("--items", type=int, default=10_000)
+    ap.add_argument("--sessions", type=int, default=1_000)
+    ap.add_argument("--pages", default=",".join(PAGES))
+    ap.add_argument("--connections", type=int, default=64)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--pool", type=int, default=8)
+    ap.add_argument("--duration", type=int, default=15)
+    ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--requests", type=int, default=4000, help="distinct requests wrk rotates through")
+    ap.add_argument("--capture", type=int, default=32, help="requests captured per page for the floor")
+    ap.add_argument("--reseed", action="store_true")
+    args = ap.parse_args()
+    os.makedirs(args.dir, exist_ok=True)
+    pages = [p for p in args.pages.split(",") if p]
+    cluster = Cluster(args.dir)
+    cluster.start()
+    log(f"Machine: {os.cpu_count()} cores; {args.connections} connections, pool {args.pool}, "
+        f"{args.duration} s per page after {args.warmup} s warm-up.")
+    log(f"Dataset: {args.learners} learners")
+    main_result = bench_dataset(cluster, args, args.learners, pages)
+    compare = None
+    if args.compare:
+        log(f"Dataset: {args.compare} learners (Today only)")
+        compare = bench_dataset(cluster, args, args.compare, ["today"], floor=False)
+    text = report(main_result, compare)
+    print()
+    print(text)
+    with open(os.path.join(args.dir, "results.md"), "w") as f:
+        f.write(text + "\n")
+    with open(os.path.join(args.dir, "results.json"), "w") as f:
+        json.dump({"main": main_result, "compare": compare}, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()

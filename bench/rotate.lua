@@ -1,0 +1,60 @@
+-- wrk script: every request signs in as the next benchmark user.
+-- Usage: wrk ... -s bench/rotate.lua <url> -- <requests.tsv> <expected status>
+-- Each line of requests.tsv: METHOD <tab> PATH <tab> SESSION TOKEN <tab> FORM BODY
+-- Every response's status is checked; done() prints one JSON line.
+
+local lines = {}
+local idx = 0
+local expected = 200
+bad = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  expected = tonumber(args[2])
+  for line in io.lines(args[1]) do
+    local method, path, token, body = line:match("^(%u+)\t([^\t]+)\t([^\t]+)\t?(.*)$")
+    if method then
+      table.insert(lines, { method, path, token, body })
+    end
+  end
+  -- Each thread starts at its own place in the list.
+  idx = (id * 7919) % #lines
+end
+
+function request()
+  idx = idx % #lines + 1
+  local l = lines[idx]
+  local headers = {
+    ["Cookie"] = "inflow_session=" .. l[3],
+    ["Sec-Fetch-Site"] = "same-origin",
+  }
+  if l[1] == "POST" then
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return wrk.format("POST", l[2], headers, l[4])
+  end
+  return wrk.format(l[1], l[2], headers)
+end
+
+function response(status, headers, body)
+  if status ~= expected then
+    bad = bad + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local wrong = 0
+  for _, t in ipairs(threads) do
+    wrong = wrong + t:get("bad")
+  end
+  local e = summary.errors
+  io.write(string.format(
+    'RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"wrong_status":%d,"socket_errors":%d}\n',
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    wrong, e.connect + e.read + e.write + e.status + e.timeout))
+end

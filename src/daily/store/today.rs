@@ -1,0 +1,77 @@
+//! The Today page's own state in one statement: habit settings, learning
+//! days, pauses, minutes done today, whether the learner reflected today,
+//! the active reflection prompts and whether they follow any topics. Each
+//! part is an index range bounded by the learner and a date window.
+
+use chrono::NaiveDate;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::Settings;
+use crate::daily::model::Pause;
+
+pub struct TodayState {
+    pub settings: Settings,
+    pub days: Vec<NaiveDate>,
+    pub pauses: Vec<Pause>,
+    pub minutes_done: i32,
+    pub reflected: bool,
+    pub prompts: Vec<(Uuid, String)>,
+    pub has_interests: bool,
+}
+
+/// `None` when the learner has no habit settings yet (not onboarded).
+pub async fn state(
+    c: &mut PgConnection,
+    user: Uuid,
+    today: NaiveDate,
+    since: NaiveDate,
+) -> sqlx::Result<Option<TodayState>> {
+    let row = sqlx::query!(
+        r#"SELECT h.daily_minutes, h.weekly_target, h.why, h.best_streak,
+                  h.onboarded_at IS NOT NULL AS "onboarded!",
+                  ARRAY(SELECT DISTINCT a.local_date FROM activities a
+                        WHERE a.user_id = $1 AND a.local_date >= $3
+                          AND a.verb IN ('completed', 'answered', 'reflected')
+                        ORDER BY 1) AS "days!",
+                  ARRAY(SELECT p.starts_on FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $3
+                        ORDER BY p.starts_on, p.id) AS "pause_starts!",
+                  ARRAY(SELECT p.ends_on FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $3
+                        ORDER BY p.starts_on, p.id) AS "pause_ends!",
+                  (coalesce((SELECT sum(i.minutes) FROM activities a JOIN content_items i ON i.id = a.object_id
+                             WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
+                               AND a.object_type = 'item'), 0)
+                   + (SELECT count(*) FROM activities a
+                      WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'answered'))::int AS "minutes_done!",
+                  EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = $1 AND r.local_date = $2) AS "reflected!",
+                  ARRAY(SELECT p.id FROM reflection_prompts p WHERE p.active ORDER BY p.id) AS "prompt_ids!",
+                  ARRAY(SELECT p.text FROM reflection_prompts p WHERE p.active ORDER BY p.id) AS "prompt_texts!",
+                  EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!"
+           FROM learner_habits h WHERE h.user_id = $1"#,
+        user,
+        today,
+        since
+    )
+    .fetch_optional(c)
+    .await?;
+    Ok(row.map(|r| TodayState {
+        settings: Settings {
+            daily_minutes: r.daily_minutes,
+            weekly_target: r.weekly_target,
+            why: r.why,
+            best_streak: r.best_streak,
+            onboarded: r.onboarded,
+        },
+        days: r.days,
+        pauses: r
+            .pause_starts
+            .into_iter()
+            .zip(r.pause_ends)
+            .map(|(starts_on, ends_on)| Pause { starts_on, ends_on })
+            .collect(),
+        minutes_done: r.minutes_done,
+        reflected: r.reflected,
+        prompts: r.prompt_ids.into_iter().zip(r.prompt_texts).collect(),
+        has_interests: r.has_interests,
+    }))
+}
