@@ -92,6 +92,7 @@ class Cluster:
             "-c max_connections=300", "-c shared_buffers=2GB", "-c effective_cache_size=12GB",
             "-c fsync=on", "-c synchronous_commit=on", "-c max_wal_size=8GB",
             "-c checkpoint_timeout=30min", "-c random_page_cost=1.1",
+            "-c shared_preload_libraries=pg_stat_statements", "-c pg_stat_statements.track_planning=on",
             "-c logging_collector=on", "-c log_destination=csvlog",
             "-c log_directory=log", "-c log_filename=pg", "-c log_rotation_size=0",
         ])

@@ -30,7 +30,7 @@ pub async fn followed(
     only: Option<Uuid>,
     now: NaiveDateTime,
 ) -> AppResult<Vec<Followed>> {
-    let rows = learner::steps_of(c, user, only).await?;
+    let rows = learner::steps_of(c, user, only, None).await?;
     if rows.is_empty() {
         return Ok(Vec::new());
     }

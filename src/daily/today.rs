@@ -77,7 +77,8 @@ pub async fn today(
     let followed = if paused_until.is_some() {
         Vec::new()
     } else {
-        let rows = crate::campaigns::store::learner::steps_of(&mut c, user.id, None).await?;
+        let rows =
+            crate::campaigns::store::learner::steps_of(&mut c, user.id, None, Some(today)).await?;
         let now = crate::campaigns::model::local_now(&user.timezone, Utc::now());
         crate::campaigns::plan::plan(rows, &pauses, now)
     };

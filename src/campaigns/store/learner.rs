@@ -40,10 +40,13 @@ pub struct LearnerStep {
 /// Every step of every published campaign `user` is enrolled in, in order,
 /// with the pauses L&D set for them in each campaign. Bounded by the
 /// learner's enrolments (index on `campaign_enrolments (user_id)`).
+/// `open_on`: only campaigns that can have a step waiting on that date (not
+/// yet over, and started or released in full), as Today needs.
 pub async fn steps_of(
     c: &mut PgConnection,
     user: Uuid,
     only: Option<Uuid>,
+    open_on: Option<NaiveDate>,
 ) -> sqlx::Result<Vec<LearnerStep>> {
     sqlx::query_as!(
         LearnerStep,
@@ -60,9 +63,11 @@ pub async fn steps_of(
            LEFT JOIN content_items i ON i.id = s.item_id
            LEFT JOIN campaign_progress pr ON pr.user_id = e.user_id AND pr.step_id = s.id
            WHERE e.user_id = $1 AND ($2::uuid IS NULL OR c.id = $2)
+             AND ($3::date IS NULL OR (c.ends_on >= $3 AND (c.starts_on <= $3 OR e.released_all_at IS NOT NULL)))
            ORDER BY c.starts_on, c.id, s.position"#,
         user,
-        only
+        only,
+        open_on
     )
     .fetch_all(c)
     .await

@@ -24,10 +24,7 @@ pub async fn reports(c: &mut PgConnection, manager: Uuid) -> sqlx::Result<Vec<Re
     sqlx::query_as!(
         ReportRow,
         r#"SELECT u.id, u.name, t.name AS "team?",
-                  (SELECT count(*) FROM goals g WHERE g.owner_id = u.id AND g.status = 'active') AS "active_goals!",
-                  (SELECT count(*) FROM goals g WHERE g.owner_id = u.id AND g.status IN ('proposed', 'submitted')) AS "awaiting!",
-                  (SELECT count(*) FROM goals g WHERE g.owner_id = u.id AND g.status IN ('active', 'submitted')
-                     AND g.target_date < (now() AT TIME ZONE u.timezone)::date) AS "overdue!",
+                  g.active AS "active_goals!", g.awaiting AS "awaiting!", g.overdue AS "overdue!",
                   (SELECT max(ch.at AT TIME ZONE u.timezone)::date FROM goal_checkins ch JOIN goals g ON g.id = ch.goal_id
                      WHERE g.owner_id = u.id) AS last_checkin,
                   (SELECT max(a.local_date) FROM activities a WHERE a.user_id = u.id
@@ -35,8 +32,15 @@ pub async fn reports(c: &mut PgConnection, manager: Uuid) -> sqlx::Result<Vec<Re
                   (SELECT count(DISTINCT a.local_date) FROM activities a WHERE a.user_id = u.id
                      AND a.verb IN ('completed', 'answered', 'reflected')
                      AND a.local_date >= date_trunc('week', (now() AT TIME ZONE u.timezone)::date)::date) AS "week_days!",
-                  coalesce((SELECT h.weekly_target FROM learner_habits h WHERE h.user_id = u.id), 3) AS "weekly_target!"
+                  coalesce(h.weekly_target, 3) AS "weekly_target!"
            FROM users u LEFT JOIN teams t ON t.id = u.team_id
+           LEFT JOIN learner_habits h ON h.user_id = u.id
+           CROSS JOIN LATERAL (
+               SELECT count(*) FILTER (WHERE g.status = 'active') AS active,
+                      count(*) FILTER (WHERE g.status IN ('proposed', 'submitted')) AS awaiting,
+                      count(*) FILTER (WHERE g.status IN ('active', 'submitted')
+                                       AND g.target_date < (now() AT TIME ZONE u.timezone)::date) AS overdue
+               FROM goals g WHERE g.owner_id = u.id AND g.status IN ('active', 'proposed', 'submitted')) g
            WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name)"#,
         manager
     )
