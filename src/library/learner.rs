@@ -70,13 +70,17 @@ pub async fn index(
             pager,
         )
     } else {
-        let total = find::search_count(&mut c, &q, &filter).await?;
+        // The asked-for page and the total in one query; a page past the end
+        // (rare) costs a count and the last page.
+        let asked = Pagination::new(lq.page, PER_PAGE, i64::MAX / 2).offset();
+        let (mut cards, mut total) = find::search(&mut c, &q, &filter, PER_PAGE, asked).await?;
+        if cards.is_empty() && asked > 0 {
+            total = find::search_count(&mut c, &q, &filter).await?;
+            let last = Pagination::new(lq.page, PER_PAGE, total).offset();
+            cards = find::search(&mut c, &q, &filter, PER_PAGE, last).await?.0;
+        }
         if total > 0 {
-            let pager = Pagination::new(lq.page, PER_PAGE, total);
-            (
-                find::search(&mut c, &q, &filter, PER_PAGE, pager.offset()).await?,
-                pager,
-            )
+            (cards, Pagination::new(lq.page, PER_PAGE, total))
         } else {
             fuzzy = true;
             let cards = find::search_fuzzy(&mut c, &q, &filter, PER_PAGE).await?;

@@ -35,7 +35,7 @@ pub async fn hub(
     let cards = if q.is_empty() {
         find::browse(&mut c, &filter, false, 500, 0).await?
     } else {
-        let hits = find::search(&mut c, &q, &filter, 100, 0).await?;
+        let (hits, _) = find::search(&mut c, &q, &filter, 100, 0).await?;
         if hits.is_empty() {
             find::search_fuzzy(&mut c, &q, &filter, 50).await?
         } else {

@@ -5,7 +5,8 @@
 //! organisation, even with the planner told to avoid one where an index
 //! could serve (`enable_seqscan = off`, generic plan, `EXPLAIN (FORMAT JSON)`).
 
-use std::sync::{Arc, Mutex};
+use std::cell::RefCell;
+use std::sync::Once;
 
 use axum::http::StatusCode;
 use inflow::bench::{Sizes, bench_id};
@@ -28,9 +29,15 @@ const SMALL: [&str; 7] = [
     "integrations",
 ];
 
-/// Every SQL statement the app sends on this thread (sqlx's own query events).
-#[derive(Clone, Default)]
-struct Statements(Arc<Mutex<Vec<String>>>);
+thread_local! {
+    /// The statements sqlx reports on this thread while a test listens.
+    static SEEN: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Every SQL statement the app sends on the listening test's thread (sqlx's
+/// own query events). One global subscriber for the whole test binary: a
+/// per-thread one races with other tests over tracing's interest cache.
+struct Capture;
 
 #[derive(Default)]
 struct Fields {
@@ -49,25 +56,47 @@ impl Visit for Fields {
     fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
 }
 
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Capture {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         if event.metadata().target() != "sqlx::query" {
             return;
         }
-        let mut f = Fields::default();
-        event.record(&mut f);
-        let sql = if f.statement.is_empty() {
-            f.summary
-        } else {
-            f.statement
-        };
-        self.0.lock().unwrap().push(sql);
+        SEEN.with(|seen| {
+            if let Some(list) = seen.borrow_mut().as_mut() {
+                let mut f = Fields::default();
+                event.record(&mut f);
+                list.push(if f.statement.is_empty() {
+                    f.summary
+                } else {
+                    f.statement
+                });
+            }
+        });
     }
 }
 
+/// Listening on this thread; `take` returns what was sent since the last take.
+struct Statements;
+
 impl Statements {
+    fn listen() -> Statements {
+        static INSTALL: Once = Once::new();
+        INSTALL.call_once(|| {
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Capture))
+                .expect("no other global subscriber in the test binary");
+        });
+        SEEN.with(|seen| *seen.borrow_mut() = Some(Vec::new()));
+        Statements
+    }
+
     fn take(&self) -> Vec<String> {
-        std::mem::take(&mut *self.0.lock().unwrap())
+        SEEN.with(|seen| seen.borrow_mut().replace(Vec::new()).unwrap_or_default())
+    }
+}
+
+impl Drop for Statements {
+    fn drop(&mut self) {
+        SEEN.with(|seen| *seen.borrow_mut() = None);
     }
 }
 
@@ -257,8 +286,7 @@ fn is_statement(sql: &str) -> bool {
 
 #[tokio::test]
 async fn hot_pages_run_few_indexed_queries() {
-    let log = Statements::default();
-    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(log.clone()));
+    let log = Statements::listen();
     let (app, sessions) = seeded(&sizes(200, 30)).await;
     let learner = sessions.iter().find(|s| s.role == "learner").unwrap();
     let manager = sessions.iter().find(|s| s.role == "manager").unwrap();
@@ -297,8 +325,7 @@ async fn hot_pages_run_few_indexed_queries() {
 
 #[tokio::test]
 async fn query_counts_do_not_grow_with_history() {
-    let log = Statements::default();
-    let _guard = tracing::subscriber::set_default(tracing_subscriber::registry().with(log.clone()));
+    let log = Statements::listen();
     let (small, s1) = seeded(&sizes(40, 5)).await;
     let (large, s2) = seeded(&sizes(40, 50)).await;
     for (a, b) in [(&small, &s1), (&large, &s2)] {

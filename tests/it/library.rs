@@ -35,6 +35,12 @@ async fn search_ranks_titles_first_tolerates_typos_and_combines_with_filters() {
         "a title match comes first: {titles:?}"
     );
     assert!(res.body.contains("<mark>"), "matches are highlighted");
+    let past_the_end = c.get("/library?q=feedback&page=99").await;
+    assert_eq!(
+        past_the_end.texts(".item-card h3"),
+        titles,
+        "a page past the end shows the last page"
+    );
 
     let typo = c.get("/library?q=feedbak").await;
     assert!(typo.text("[role=status]").contains("No exact matches"));

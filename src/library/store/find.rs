@@ -81,28 +81,33 @@ fn headline_options() -> String {
     )
 }
 
-/// Full-text search: title weighs most, then summary, then body. The snippet
-/// is the summary with the matches marked: a headline over the body costs
-/// about 0.25 ms per result, most of a search page's time.
+/// Full-text search: title weighs most, then summary, then body. One page of
+/// results and the number of all results, from one pass over the matches.
+/// The snippet is the summary with the matches marked: a headline over the
+/// body costs about 0.25 ms per result, most of a search page's time.
 pub async fn search(
     c: &mut PgConnection,
     q: &str,
     f: &Filter,
     limit: i64,
     offset: i64,
-) -> sqlx::Result<Vec<Card>> {
-    sqlx::query_as!(
-        Card,
-        r#"SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
+) -> sqlx::Result<(Vec<Card>, i64)> {
+    let rows = sqlx::query!(
+        r#"WITH hits AS (
+               SELECT i.id, ts_rank(i.search, q) AS rank, i.published_at, count(*) OVER () AS total
+               FROM content_items i, websearch_to_tsquery('english', $1) q
+               WHERE i.status = 'published' AND i.search @@ q
+                 AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $2))
+                 AND ($3::text IS NULL OR i.kind = $3) AND i.minutes BETWEEN $4 AND $5 AND (NOT $6 OR i.reference)
+               ORDER BY 2 DESC, 3 DESC, 1
+               LIMIT $8 OFFSET $9)
+           SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
                   ARRAY(SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
                         WHERE it.item_id = i.id ORDER BY lower(t.name)) AS "topics!",
-                  ts_headline('english', i.summary, q, $7) AS snippet
-           FROM content_items i, websearch_to_tsquery('english', $1) q
-           WHERE i.status = 'published' AND i.search @@ q
-             AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $2))
-             AND ($3::text IS NULL OR i.kind = $3) AND i.minutes BETWEEN $4 AND $5 AND (NOT $6 OR i.reference)
-           ORDER BY ts_rank(i.search, q) DESC, i.published_at DESC, i.id
-           LIMIT $8 OFFSET $9"#,
+                  ts_headline('english', i.summary, websearch_to_tsquery('english', $1), $7) AS snippet,
+                  h.total AS "total!"
+           FROM hits h JOIN content_items i ON i.id = h.id
+           ORDER BY h.rank DESC, h.published_at DESC, h.id"#,
         q,
         f.topic_id,
         f.kind,
@@ -114,7 +119,25 @@ pub async fn search(
         offset
     )
     .fetch_all(c)
-    .await
+    .await?;
+    let total = rows.first().map_or(0, |r| r.total);
+    let cards = rows
+        .into_iter()
+        .map(|r| Card {
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            summary: r.summary,
+            kind: r.kind,
+            minutes: r.minutes,
+            reference: r.reference,
+            open_access: r.open_access,
+            source: r.source,
+            topics: r.topics,
+            snippet: r.snippet,
+        })
+        .collect();
+    Ok((cards, total))
 }
 
 /// Typo-tolerant fallback on titles (pg_trgm word similarity), so "feedbak" finds "feedback".
