@@ -223,7 +223,6 @@ pub async fn end_pause(
     Ok(r.rows_affected() == 1)
 }
 
-/// Minutes of learning already done on `today`: completed items, plus a minute per answered review.
 pub struct Question {
     pub id: Uuid,
     pub item_id: Uuid,

@@ -24,7 +24,7 @@ pub async fn reports(c: &mut PgConnection, manager: Uuid) -> sqlx::Result<Vec<Re
     sqlx::query_as!(
         ReportRow,
         r#"SELECT u.id, u.name, t.name AS "team?",
-                  g.active AS "active_goals!", g.awaiting AS "awaiting!", g.overdue AS "overdue!",
+                  og.active AS "active_goals!", og.awaiting AS "awaiting!", og.overdue AS "overdue!",
                   (SELECT max(ch.at AT TIME ZONE u.timezone)::date FROM goal_checkins ch JOIN goals g ON g.id = ch.goal_id
                      WHERE g.owner_id = u.id) AS last_checkin,
                   (SELECT max(a.local_date) FROM activities a WHERE a.user_id = u.id
@@ -40,7 +40,7 @@ pub async fn reports(c: &mut PgConnection, manager: Uuid) -> sqlx::Result<Vec<Re
                       count(*) FILTER (WHERE g.status IN ('proposed', 'submitted')) AS awaiting,
                       count(*) FILTER (WHERE g.status IN ('active', 'submitted')
                                        AND g.target_date < (now() AT TIME ZONE u.timezone)::date) AS overdue
-               FROM goals g WHERE g.owner_id = u.id AND g.status IN ('active', 'proposed', 'submitted')) g
+               FROM goals g WHERE g.owner_id = u.id AND g.status IN ('active', 'proposed', 'submitted')) og
            WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name)"#,
         manager
     )
