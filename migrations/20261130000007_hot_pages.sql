@@ -24,8 +24,6 @@ CREATE TRIGGER item_topics_counts AFTER INSERT OR UPDATE OF item_id, topic_id OR
     FOR EACH STATEMENT EXECUTE FUNCTION refresh_topic_counts();
 CREATE TRIGGER content_items_counts AFTER INSERT OR UPDATE OF status OR DELETE ON content_items
     FOR EACH STATEMENT EXECUTE FUNCTION refresh_topic_counts();
-CREATE TRIGGER topics_counts AFTER INSERT ON topics
-    FOR EACH STATEMENT EXECUTE FUNCTION refresh_topic_counts();
 
 UPDATE topics t SET published_items = (
     SELECT count(*) FROM item_topics it JOIN content_items i ON i.id = it.item_id

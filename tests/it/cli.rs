@@ -1,6 +1,7 @@
 //! The `inflow` binary as a newcomer runs it: zero-config `serve` on a
 //! private cluster (start, stop on SIGTERM and SIGINT, reuse), the message
-//! when PostgreSQL is missing, `create-admin` and `demo-seed`.
+//! when PostgreSQL is missing, `create-admin`, `demo-seed`, `bench-seed` and
+//! `serve --no-worker`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -23,9 +24,8 @@ fn inflow(args: &[&str]) -> Command {
 }
 
 /// Start `inflow serve` and return it with the URL it printed (the caller waits for it).
-#[allow(clippy::zombie_processes)]
 fn serve(dir: &Path) -> (Child, String) {
-    let mut child = inflow(&[
+    let mut cmd = inflow(&[
         "serve",
         "--demo",
         "--bind",
@@ -33,12 +33,19 @@ fn serve(dir: &Path) -> (Child, String) {
         "--drain-seconds",
         "0",
         "--data-dir",
-    ])
-    .arg(dir)
-    .stdout(Stdio::piped())
-    .stderr(Stdio::inherit())
-    .spawn()
-    .expect("spawn inflow");
+    ]);
+    cmd.arg(dir);
+    start(cmd)
+}
+
+/// Spawn a `serve` command; return it once it printed its URL.
+#[allow(clippy::zombie_processes)]
+fn start(mut cmd: Command) -> (Child, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("spawn inflow");
     let mut out = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     loop {
@@ -247,4 +254,112 @@ async fn create_admin_reads_the_password_from_stdin_and_demo_seed_is_idempotent(
         .await
         .unwrap();
     assert_eq!(n, 42, "41 demo people and Nia, once");
+}
+
+#[tokio::test]
+async fn bench_seed_fills_an_empty_database_once_and_writes_the_sessions() {
+    let (pool, url) = fresh_db_with_url(2).await;
+    let dir = scratch_dir("bench-seed");
+    let file = dir.join("sessions.tsv");
+    let file_arg = file.to_str().unwrap().to_owned();
+    let small = |extra: &'static str| {
+        let file_arg = file_arg.clone();
+        let url = url.clone();
+        async move {
+            let args = [
+                "bench-seed",
+                "--learners",
+                "60",
+                "--items",
+                "30",
+                "--campaigns",
+                "3",
+                "--activities-per-learner",
+                "4",
+                "--sessions",
+                extra,
+                "--sessions-file",
+                &file_arg,
+            ];
+            run_with_db(&url, &args, "").await
+        }
+    };
+    let wrong = small("61").await;
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("--sessions must be between 0 and 60"));
+
+    let ok = small("5").await;
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let tsv = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<&str> = tsv.lines().collect();
+    assert_eq!(lines[0], "role\ttoken\tuser_id\tgoal_id");
+    let learners = lines.iter().filter(|l| l.starts_with("learner\t")).count();
+    assert_eq!(learners, 5, "{tsv}");
+    assert!(lines.iter().any(|l| l.starts_with("manager\t")), "{tsv}");
+    let people: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'learner'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(people, 60);
+
+    let again = small("5").await;
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("only an empty database"));
+    let still: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE role = 'learner'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(still, 60, "the second run added nobody");
+}
+
+#[tokio::test]
+async fn serve_no_worker_leaves_the_jobs_to_another_instance() {
+    let (pool, url) = fresh_db_with_url(2).await;
+    let has_worker = || async {
+        sqlx::query_scalar::<_, bool>("SELECT to_regnamespace('graphile_worker') IS NOT NULL")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let command = |extra: &[&str]| {
+        let mut args = vec!["serve", "--bind", "127.0.0.1:0", "--drain-seconds", "0"];
+        args.extend_from_slice(extra);
+        let mut cmd = inflow(&args);
+        cmd.env("DATABASE_URL", &url);
+        cmd
+    };
+
+    let cmd = command(&["--no-worker"]);
+    let (mut web, web_url) = tokio::task::spawn_blocking(move || start(cmd))
+        .await
+        .unwrap();
+    let ready = tokio::task::spawn_blocking(move || get(&web_url, "/readyz").0)
+        .await
+        .unwrap();
+    assert!(ready.contains("200"), "{ready}");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!has_worker().await, "no worker started with --no-worker");
+    tokio::task::spawn_blocking(move || signal_and_wait(&mut web, "-INT"))
+        .await
+        .unwrap();
+
+    let cmd = command(&[]);
+    let (mut both, _) = tokio::task::spawn_blocking(move || start(cmd))
+        .await
+        .unwrap();
+    let started = Instant::now();
+    while !has_worker().await {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the worker set up its queue without the flag"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::task::spawn_blocking(move || signal_and_wait(&mut both, "-INT"))
+        .await
+        .unwrap();
 }

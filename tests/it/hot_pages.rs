@@ -121,7 +121,8 @@ struct Page {
     post: bool,
     path: String,
     status: StatusCode,
-    /// At most this many statements, the session lookup included.
+    /// At most this many statements, the session lookup included: what the
+    /// page runs now (BENCHMARKS.md lists them), so a new one shows here.
     budget: usize,
 }
 
@@ -149,7 +150,7 @@ fn pages(goal: &str) -> Vec<Page> {
             false,
             "/library?q=feedback".into(),
             StatusCode::OK,
-            5,
+            3,
         ),
         page(
             "item",
@@ -157,7 +158,7 @@ fn pages(goal: &str) -> Vec<Page> {
             false,
             "/library/bench-item-7".into(),
             StatusCode::OK,
-            8,
+            7,
         ),
         page(
             "team",
@@ -173,7 +174,7 @@ fn pages(goal: &str) -> Vec<Page> {
             false,
             format!("/goals/{goal}"),
             StatusCode::OK,
-            8,
+            5,
         ),
         page(
             "done",
@@ -181,7 +182,7 @@ fn pages(goal: &str) -> Vec<Page> {
             true,
             "/library/bench-item-9/done".into(),
             StatusCode::SEE_OTHER,
-            8,
+            5,
         ),
     ]
 }

@@ -34,20 +34,22 @@ pub async fn state(
                         WHERE a.user_id = $1 AND a.local_date >= $3
                           AND a.verb IN ('completed', 'answered', 'reflected')
                         ORDER BY 1) AS "days!",
-                  ARRAY(SELECT p.starts_on FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $3
-                        ORDER BY p.starts_on, p.id) AS "pause_starts!",
-                  ARRAY(SELECT p.ends_on FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $3
-                        ORDER BY p.starts_on, p.id) AS "pause_ends!",
+                  coalesce(pa.starts, '{}') AS "pause_starts!", coalesce(pa.ends, '{}') AS "pause_ends!",
                   (coalesce((SELECT sum(i.minutes) FROM activities a JOIN content_items i ON i.id = a.object_id
                              WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
                                AND a.object_type = 'item'), 0)
                    + (SELECT count(*) FROM activities a
                       WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'answered'))::int AS "minutes_done!",
                   EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = $1 AND r.local_date = $2) AS "reflected!",
-                  ARRAY(SELECT p.id FROM reflection_prompts p WHERE p.active ORDER BY p.id) AS "prompt_ids!",
-                  ARRAY(SELECT p.text FROM reflection_prompts p WHERE p.active ORDER BY p.id) AS "prompt_texts!",
+                  coalesce(pr.ids, '{}') AS "prompt_ids!", coalesce(pr.texts, '{}') AS "prompt_texts!",
                   EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!"
-           FROM learner_habits h WHERE h.user_id = $1"#,
+           FROM learner_habits h
+           CROSS JOIN LATERAL (SELECT array_agg(p.starts_on ORDER BY p.starts_on, p.id) AS starts,
+                                      array_agg(p.ends_on ORDER BY p.starts_on, p.id) AS ends
+                               FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $3) pa
+           CROSS JOIN LATERAL (SELECT array_agg(p.id ORDER BY p.id) AS ids, array_agg(p.text ORDER BY p.id) AS texts
+                               FROM reflection_prompts p WHERE p.active) pr
+           WHERE h.user_id = $1"#,
         user,
         today,
         since
