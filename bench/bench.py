@@ -214,6 +214,16 @@ class Server:
         self.proc.wait(timeout=30)
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report a redirect's own status (POST Done answers 303) instead of following it."""
+
+    def redirect_request(self, *a, **k):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
 def fetch(port, method, path, token, body):
     req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
                                  data=body.encode() if method == "POST" else None)
@@ -221,13 +231,8 @@ def fetch(port, method, path, token, body):
     req.add_header("Sec-Fetch-Site", "same-origin")
     if method == "POST":
         req.add_header("Content-Type", "application/x-www-form-urlencoded")
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *a, **k):
-            return None
-    opener = urllib.request.build_opener(NoRedirect)
     try:
-        with opener.open(req, timeout=10) as r:
+        with OPENER.open(req, timeout=10) as r:
             return r.status
     except urllib.error.HTTPError as e:
         return e.code

@@ -323,12 +323,22 @@ pub async fn add_step(
     ))
 }
 
-/// The step and whether it is still editable.
+/// A step that can still change, with its campaign's steps and how many of
+/// them are locked.
+struct OpenStep {
+    camp: Campaign,
+    steps: Vec<Step>,
+    index: usize,
+    locked: usize,
+}
+
+/// The step, or (as `Err`) the page that says it was released and can no
+/// longer be edited, moved or removed.
 async fn open_step(
     state: &AppState,
     id: Uuid,
     step: Uuid,
-) -> AppResult<(Campaign, Vec<Step>, usize, usize)> {
+) -> AppResult<Result<OpenStep, Response>> {
     let camp = campaign(state, id).await?;
     let mut c = state.db.acquire().await?;
     let steps = store::steps(&mut c, id).await?;
@@ -337,7 +347,18 @@ async fn open_step(
         .position(|s| s.id == step)
         .ok_or(AppError::NotFound)?;
     let locked = locked(&mut c, &camp, &steps).await?;
-    Ok((camp, steps, index, locked))
+    if index < locked {
+        return Ok(Err(redirect_with_flash(
+            &format!("/admin/campaigns/{id}#steps"),
+            LOCKED,
+        )));
+    }
+    Ok(Ok(OpenStep {
+        camp,
+        steps,
+        index,
+        locked,
+    }))
 }
 
 const LOCKED: &str = "This step has already been released to someone, so it can no longer be edited, moved or removed.";
@@ -347,13 +368,12 @@ pub async fn step_form(
     page: PageCtx,
     Path((id, step)): Path<(Uuid, Uuid)>,
 ) -> AppResult<Response> {
-    let (camp, steps, index, locked) = open_step(&state, id, step).await?;
-    if index < locked {
-        return Ok(redirect_with_flash(
-            &format!("/admin/campaigns/{id}#steps"),
-            LOCKED,
-        ));
-    }
+    let OpenStep {
+        camp, steps, index, ..
+    } = match open_step(&state, id, step).await? {
+        Ok(open) => open,
+        Err(released) => return Ok(released),
+    };
     let s = &steps[index];
     let input = StepInput {
         kind: s.kind.clone(),
@@ -388,13 +408,12 @@ pub async fn update_step(
     Path((id, step)): Path<(Uuid, Uuid)>,
     Form(input): Form<StepInput>,
 ) -> AppResult<Response> {
-    let (camp, steps, index, locked) = open_step(&state, id, step).await?;
-    if index < locked {
-        return Ok(redirect_with_flash(
-            &format!("/admin/campaigns/{id}#steps"),
-            LOCKED,
-        ));
-    }
+    let OpenStep {
+        camp, steps, index, ..
+    } = match open_step(&state, id, step).await? {
+        Ok(open) => open,
+        Err(released) => return Ok(released),
+    };
     let item = resolve_item(&state, &input).await?;
     match input.validate(item) {
         Ok(v) => {
@@ -435,11 +454,16 @@ pub async fn move_step(
     Path((id, step)): Path<(Uuid, Uuid)>,
     Form(f): Form<MoveForm>,
 ) -> AppResult<Response> {
-    let (_, steps, index, locked) = open_step(&state, id, step).await?;
+    let OpenStep {
+        steps,
+        index,
+        locked,
+        ..
+    } = match open_step(&state, id, step).await? {
+        Ok(open) => open,
+        Err(released) => return Ok(released),
+    };
     let back = format!("/admin/campaigns/{id}#steps");
-    if index < locked {
-        return Ok(redirect_with_flash(&back, LOCKED));
-    }
     let mut tx = state.db.begin().await?;
     let msg = match f.action.as_str() {
         "up" if index > locked => {

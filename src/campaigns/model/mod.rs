@@ -145,20 +145,8 @@ pub fn percent(part: i64, whole: i64) -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use super::schedule::tests::{d, rules};
     use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn rules(mode: Mode, start: &str, days: Weekdays) -> Rules {
-        Rules {
-            mode,
-            starts_on: d(start),
-            days,
-            release_time: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
-        }
-    }
 
     #[test]
     fn phases_follow_the_dates_and_the_start_of_a_running_cohort_is_fixed() {

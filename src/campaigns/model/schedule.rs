@@ -203,16 +203,16 @@ pub fn locked_steps(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::campaigns::model::{local_now, release_instant};
     use chrono::{TimeZone, Utc};
 
-    fn d(s: &str) -> NaiveDate {
+    pub(crate) fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn rules(mode: Mode, start: &str, days: Weekdays) -> Rules {
+    pub(crate) fn rules(mode: Mode, start: &str, days: Weekdays) -> Rules {
         Rules {
             mode,
             starts_on: d(start),
