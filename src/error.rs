@@ -32,7 +32,10 @@ impl From<sqlx::Error> for AppError {
         match e {
             sqlx::Error::RowNotFound => AppError::NotFound,
             sqlx::Error::PoolTimedOut => AppError::Unavailable,
-            other => AppError::Internal(other.into()),
+            other => {
+                crate::db::health::note(&other);
+                AppError::Internal(other.into())
+            }
         }
     }
 }

@@ -82,7 +82,17 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
     res
 }
 
+/// The session is the first thing a signed-in request asks the database, so
+/// it is where a connection the database dropped shows up: that load is tried
+/// once more, on a connection pinged first (see `db::health`).
 async fn load(state: &AppState, hash: &[u8]) -> Result<Option<CurrentUser>, AppError> {
+    match load_once(state, hash).await {
+        Err(e) if crate::db::health::note(&e) => Ok(load_once(state, hash).await?),
+        r => Ok(r?),
+    }
+}
+
+async fn load_once(state: &AppState, hash: &[u8]) -> sqlx::Result<Option<CurrentUser>> {
     let mut c = state.db.acquire().await?;
     let Some(row) = store::session_user(&mut c, hash).await? else {
         return Ok(None);

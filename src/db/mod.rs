@@ -2,6 +2,7 @@
 //! private Postgres cluster under a data directory.
 
 pub mod cluster;
+pub mod health;
 
 use std::time::Duration;
 
@@ -12,14 +13,23 @@ use crate::config::DbArgs;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
-/// A small pool: connections are checked before use (a Postgres restart heals
-/// by itself) and a 2 s acquire timeout becomes a 503 instead of a hang.
+/// A small pool: a connection that sat idle, or any connection after one was
+/// lost, is pinged before use (see [`health`]), so a Postgres restart heals by
+/// itself; a 2 s acquire timeout becomes a 503 instead of a hang.
 pub fn pool_options(size: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(size)
         .min_connections(0)
         .acquire_timeout(Duration::from_secs(2))
-        .test_before_acquire(true)
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if health::needs_ping(meta.idle_for, health::since_lost()) {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
         .idle_timeout(Duration::from_secs(300))
 }
 
