@@ -156,7 +156,7 @@ pub async fn item_page(
         );
     };
     let viewed = action(&user, Verb::Viewed, item.id, None);
-    activity::store::record(&mut c, &viewed).await?;
+    activity::store::record_view(&mut c, &viewed).await?;
     Ok(render(&item_view(&state, &mut c, page, item, Some(&user), false).await?)?.into_response())
 }
 
@@ -169,23 +169,17 @@ pub async fn item_view(
     user: Option<&CurrentUser>,
     preview: bool,
 ) -> AppResult<ItemPage> {
-    let topics = items::topics_of(c, item.id).await?;
+    let viewer = user.filter(|_| !preview).map(|u| u.id);
+    let extras = personal::item_extras(c, item.id, viewer).await?;
     let related = find::related(c, item.id, 4).await?;
-    let (state_row, collections) = match user {
-        Some(u) if !preview => (
-            Some(personal::item_state(c, u.id, item.id).await?),
-            personal::my_collections(c, u.id).await?,
-        ),
-        _ => (None, Vec::new()),
-    };
     let permalink = format!("{}/library/{}", state.settings.public_url, item.slug);
     Ok(ItemPage {
         page,
         item,
-        topics,
+        topics: extras.topics,
         related,
-        state: state_row,
-        collections,
+        state: extras.state,
+        collections: extras.collections,
         preview,
         permalink,
     })

@@ -6,7 +6,7 @@ use super::forms::ItemInput;
 use super::model::{self, Kind};
 use super::store::Card;
 use super::store::items::{AdminRow, Item, TopicRef};
-use super::store::personal::{Collection, ItemState};
+use super::store::personal::{Collection, CollectionRef, ItemState};
 use super::store::topics::Topic;
 use crate::web::{FormErrors, PageCtx, Pagination};
 
@@ -68,7 +68,7 @@ pub struct ItemPage {
     pub topics: Vec<TopicRef>,
     pub related: Vec<Card>,
     pub state: Option<ItemState>,
-    pub collections: Vec<Collection>,
+    pub collections: Vec<CollectionRef>,
     pub preview: bool,
     pub permalink: String,
 }

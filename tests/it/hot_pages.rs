@@ -158,7 +158,7 @@ fn pages(goal: &str) -> Vec<Page> {
             false,
             "/library/bench-item-7".into(),
             StatusCode::OK,
-            7,
+            5,
         ),
         page(
             "team",
@@ -187,7 +187,7 @@ fn pages(goal: &str) -> Vec<Page> {
     ]
 }
 
-async fn seeded(sizes: &Sizes) -> (TestApp, Vec<inflow::bench::BenchSession>) {
+pub(crate) async fn seeded(sizes: &Sizes) -> (TestApp, Vec<inflow::bench::BenchSession>) {
     let pool = fresh_db(4).await;
     let sessions = inflow::bench::seed(&pool, sizes, std::io::sink())
         .await
@@ -195,7 +195,7 @@ async fn seeded(sizes: &Sizes) -> (TestApp, Vec<inflow::bench::BenchSession>) {
     (TestApp::with_pool(pool), sessions)
 }
 
-fn client_for(app: &TestApp, token: &str) -> Client {
+pub(crate) fn client_for(app: &TestApp, token: &str) -> Client {
     let mut c = app.client();
     c.cookies.insert("inflow_session".into(), token.into());
     c

@@ -14,6 +14,7 @@ mod goals;
 mod habit;
 mod hot_pages;
 mod invites;
+mod item_page;
 mod library;
 mod library_admin;
 mod mail;

@@ -171,28 +171,38 @@ pub async fn search_fuzzy(
     .await
 }
 
-/// Published items sharing the most topics with `item_id`, then the most
-/// useful: ranked from the topic links alone (their ranking columns), so only
-/// the chosen few rows are read from the catalogue.
+/// How many of each topic's most useful items are considered for "related".
+pub const RELATED_POOL: i64 = 20;
+
+/// Published items related to `item_id`: the [`RELATED_POOL`] most useful of
+/// each of its topics (from the topic links' ranking index), those found
+/// under more of its topics first, then the most useful, then the newest.
+/// Bounded by the item's topics, not by the size of the catalogue.
 pub async fn related(c: &mut PgConnection, item_id: Uuid, limit: i64) -> sqlx::Result<Vec<Card>> {
     sqlx::query_as!(
         Card,
-        r#"WITH r AS (
-               SELECT o.item_id, count(*) AS shared, max(o.score) AS score, max(o.published_at) AS published_at
-               FROM item_topics mine
-               JOIN item_topics o ON o.topic_id = mine.topic_id AND o.item_id <> mine.item_id AND o.published
-               WHERE mine.item_id = $1
-               GROUP BY o.item_id
-               ORDER BY 2 DESC, 3 DESC, 4 DESC
+        r#"WITH cand AS (
+               SELECT o.item_id, o.score, o.published_at
+               FROM item_topics mine CROSS JOIN LATERAL (
+                   SELECT it.item_id, it.score, it.published_at FROM item_topics it
+                   WHERE it.topic_id = mine.topic_id AND it.published AND it.item_id <> mine.item_id
+                   ORDER BY it.score DESC, it.published_at DESC, it.item_id
+                   LIMIT $3) o
+               WHERE mine.item_id = $1),
+           r AS (
+               SELECT item_id, count(*) AS shared, max(score) AS score, max(published_at) AS published_at
+               FROM cand GROUP BY item_id
+               ORDER BY 2 DESC, 3 DESC, 4 DESC, 1
                LIMIT $2)
            SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
                   ARRAY(SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
                         WHERE it.item_id = i.id ORDER BY lower(t.name)) AS "topics!",
                   NULL::text AS snippet
            FROM r JOIN content_items i ON i.id = r.item_id
-           ORDER BY r.shared DESC, r.score DESC, r.published_at DESC"#,
+           ORDER BY r.shared DESC, r.score DESC, r.published_at DESC, r.item_id"#,
         item_id,
-        limit
+        limit,
+        RELATED_POOL
     )
     .fetch_all(c)
     .await

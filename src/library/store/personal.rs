@@ -5,6 +5,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::Card;
+use super::items::TopicRef;
 
 /// Where one learner stands with one item.
 pub struct ItemState {
@@ -13,22 +14,68 @@ pub struct ItemState {
     pub useful: Option<bool>,
 }
 
-pub async fn item_state(
+/// One of the viewer's collections, as the item page's picker lists it.
+pub struct CollectionRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// What the item page shows beside the item, in one statement: its topics
+/// and, for a signed-in `viewer`, where they stand with it and their
+/// collections (oldest first).
+pub struct ItemExtras {
+    pub topics: Vec<TopicRef>,
+    pub state: Option<ItemState>,
+    pub collections: Vec<CollectionRef>,
+}
+
+pub async fn item_extras(
     c: &mut PgConnection,
-    user_id: Uuid,
     item_id: Uuid,
-) -> sqlx::Result<ItemState> {
-    sqlx::query_as!(
-        ItemState,
-        r#"SELECT EXISTS (SELECT 1 FROM activities WHERE user_id = $1 AND object_type = 'item'
-                          AND object_id = $2 AND verb = 'completed') AS "done!",
-                  EXISTS (SELECT 1 FROM saved_items WHERE user_id = $1 AND item_id = $2) AS "saved!",
-                  (SELECT useful FROM item_ratings WHERE user_id = $1 AND item_id = $2) AS useful"#,
-        user_id,
-        item_id
+    viewer: Option<Uuid>,
+) -> sqlx::Result<ItemExtras> {
+    let r = sqlx::query!(
+        r#"SELECT coalesce(tp.ids, '{}') AS "topic_ids!", coalesce(tp.names, '{}') AS "topic_names!",
+                  coalesce(tp.slugs, '{}') AS "topic_slugs!",
+                  EXISTS (SELECT 1 FROM activities WHERE user_id = $2 AND object_type = 'item'
+                          AND object_id = $1 AND verb = 'completed') AS "done!",
+                  EXISTS (SELECT 1 FROM saved_items WHERE user_id = $2 AND item_id = $1) AS "saved!",
+                  (SELECT useful FROM item_ratings WHERE user_id = $2 AND item_id = $1) AS useful,
+                  coalesce(k.ids, '{}') AS "collection_ids!", coalesce(k.names, '{}') AS "collection_names!"
+           FROM (SELECT array_agg(t.id ORDER BY lower(t.name), t.id) AS ids,
+                        array_agg(t.name ORDER BY lower(t.name), t.id) AS names,
+                        array_agg(t.slug ORDER BY lower(t.name), t.id) AS slugs
+                 FROM item_topics it JOIN topics t ON t.id = it.topic_id WHERE it.item_id = $1) tp,
+                (SELECT array_agg(k.id ORDER BY k.created_at, k.id) AS ids,
+                        array_agg(k.name ORDER BY k.created_at, k.id) AS names
+                 FROM collections k WHERE k.owner_id = $2) k"#,
+        item_id,
+        viewer
     )
     .fetch_one(c)
-    .await
+    .await?;
+    let topics = r
+        .topic_ids
+        .into_iter()
+        .zip(r.topic_names)
+        .zip(r.topic_slugs)
+        .map(|((id, name), slug)| TopicRef { id, name, slug })
+        .collect();
+    let collections = r
+        .collection_ids
+        .into_iter()
+        .zip(r.collection_names)
+        .map(|(id, name)| CollectionRef { id, name })
+        .collect();
+    Ok(ItemExtras {
+        topics,
+        state: viewer.map(|_| ItemState {
+            done: r.done,
+            saved: r.saved,
+            useful: r.useful,
+        }),
+        collections,
+    })
 }
 
 /// Save an item; false when it was already saved.

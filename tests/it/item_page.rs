@@ -1,0 +1,177 @@
+//! The item page's own rules. "Related", on a benchmark catalogue big enough
+//! for the per-topic bound to matter (about 50 items a topic, 2 topics an
+//! item, so some items share both topics): the page lists what an
+//! independent statement of the rule gives, through HTTP, after a rating and
+//! an archive. A view's quick commit stays with the view.
+
+use axum::http::StatusCode;
+use inflow::bench::Sizes;
+use inflow::library::store::find::RELATED_POOL;
+use sqlx::PgPool;
+
+use crate::harness::fresh_db;
+use crate::hot_pages::{client_for, seeded};
+
+/// The rule over the catalogue itself (not the ranking columns the page
+/// reads): each of the item's topics contributes its `RELATED_POOL` most
+/// useful published items; items contributed by more topics come first,
+/// then the most useful, then the newest.
+async fn reference(pool: &PgPool, slug: &str) -> Vec<String> {
+    sqlx::query_scalar(
+        "WITH me AS (SELECT id FROM content_items WHERE slug = $1),
+         ranked AS (
+             SELECT it.item_id, i.slug, i.useful_yes - i.useful_no AS score, i.published_at,
+                    row_number() OVER (PARTITION BY it.topic_id
+                                       ORDER BY i.useful_yes - i.useful_no DESC, i.published_at DESC, it.item_id) AS n
+             FROM item_topics it JOIN content_items i ON i.id = it.item_id, me
+             WHERE it.topic_id IN (SELECT topic_id FROM item_topics WHERE item_id = me.id)
+               AND i.status = 'published' AND it.item_id <> me.id)
+         SELECT slug FROM ranked WHERE n <= $2
+         GROUP BY item_id, slug
+         ORDER BY count(*) DESC, max(score) DESC, max(published_at) DESC, item_id
+         LIMIT 4",
+    )
+    .bind(slug)
+    .bind(RELATED_POOL)
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn related_items_are_the_strongest_from_the_items_topics() {
+    let sizes = Sizes {
+        learners: 4,
+        teams: 0,
+        items: 1000,
+        campaigns: 1,
+        activities_per_learner: 1,
+        goals_per_learner: 0,
+        reflections_per_learner: 0,
+        sessions: 1,
+    }
+    .checked(Some(1))
+    .unwrap();
+    let (app, sessions) = seeded(&sizes).await;
+    let pool = &app.pool;
+    let mut c = client_for(&app, &sessions[0].token);
+    let slugs = [
+        "bench-item-7",
+        "bench-item-150",
+        "bench-item-333",
+        "bench-item-999",
+    ];
+    let first = check(&mut c, pool, &slugs, "as seeded").await;
+    // The least useful item sharing both of 333's topics is rated up past everything.
+    let lifted: String = sqlx::query_scalar(
+        "SELECT i.slug FROM content_items i
+         WHERE i.slug <> 'bench-item-333' AND 2 = (
+             SELECT count(*) FROM item_topics a JOIN item_topics b ON b.topic_id = a.topic_id
+             WHERE a.item_id = (SELECT id FROM content_items WHERE slug = 'bench-item-333')
+               AND b.item_id = i.id)
+         ORDER BY i.useful_yes - i.useful_no, i.id LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert!(!first[2].contains(&lifted));
+    sqlx::query("UPDATE content_items SET useful_yes = useful_yes + 1000 WHERE slug = $1")
+        .bind(&lifted)
+        .execute(pool)
+        .await
+        .unwrap();
+    // What 7 lists first is archived.
+    sqlx::query("UPDATE content_items SET status = 'archived' WHERE slug = $1")
+        .bind(&first[0][0])
+        .execute(pool)
+        .await
+        .unwrap();
+    let after = check(&mut c, pool, &slugs, "after a rating and an archive").await;
+    assert_eq!(after[2][0], lifted, "the lifted item comes first now");
+    assert!(
+        !after[0].contains(&first[0][0]),
+        "archived items are not related"
+    );
+}
+
+/// Each item page's related slugs, checked against the rule.
+async fn check(
+    c: &mut crate::harness::Client,
+    pool: &PgPool,
+    slugs: &[&str],
+    when: &str,
+) -> Vec<Vec<String>> {
+    let mut all = Vec::new();
+    let mut shared_both = 0;
+    for slug in slugs {
+        let page = c.get(&format!("/library/{slug}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let got: Vec<String> = page
+            .doc()
+            .select(&scraper::Selector::parse("section[aria-labelledby=rel-h] h3 a").unwrap())
+            .filter_map(|a| a.value().attr("href"))
+            .map(|h| h.trim_start_matches("/library/").to_owned())
+            .collect();
+        assert_eq!(got.len(), 4, "{slug} {when}: four related items");
+        assert!(
+            !got.iter().any(|g| g == slug),
+            "{slug} is not related to itself"
+        );
+        assert_eq!(got, reference(pool, slug).await, "{slug} {when}");
+        shared_both += sqlx::query_scalar::<_, i64>(
+            "SELECT count(*) FROM content_items o WHERE o.slug = ANY($2) AND 2 = (
+                 SELECT count(*) FROM item_topics a JOIN item_topics b ON b.topic_id = a.topic_id
+                 WHERE a.item_id = (SELECT id FROM content_items WHERE slug = $1) AND b.item_id = o.id)",
+        )
+        .bind(slug)
+        .bind(&got)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        all.push(got);
+    }
+    assert!(
+        shared_both > 0,
+        "{when}: some related items share both topics"
+    );
+    all
+}
+
+#[tokio::test]
+async fn a_views_quick_commit_does_not_outlive_it() {
+    let pool = fresh_db(2).await;
+    let user = uuid::Uuid::now_v7();
+    sqlx::query(
+        "INSERT INTO users (id, email, name, role) VALUES ($1, 'v@example.com', 'V', 'learner')",
+    )
+    .bind(user)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut c = pool.acquire().await.unwrap();
+    let item = uuid::Uuid::now_v7();
+    let view = inflow::activity::store::Action::now(
+        user,
+        "Europe/London",
+        inflow::activity::Verb::Viewed,
+        "item",
+        item,
+    );
+    inflow::activity::store::record_view(&mut c, &view)
+        .await
+        .unwrap();
+    let (setting, views): (String, i64) = sqlx::query_as(
+        "SELECT current_setting('synchronous_commit'),
+                (SELECT count(*) FROM activities WHERE user_id = $1 AND verb = 'viewed' AND object_id = $2)",
+    )
+    .bind(user)
+    .bind(item)
+    .fetch_one(&mut *c)
+    .await
+    .unwrap();
+    assert_eq!(views, 1, "the view is recorded");
+    assert_eq!(
+        setting, "on",
+        "the next statement on the connection commits durably"
+    );
+}
