@@ -21,8 +21,7 @@ pub async fn team_page(
     me: CurrentUser,
 ) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
-    let queue = team::queue(&mut c, me.id).await?;
-    let reports = team::reports(&mut c, me.id).await?;
+    let (queue, reports) = team::page(&mut c, me.id).await?;
     render(&TeamPage {
         page,
         queue,

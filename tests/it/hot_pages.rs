@@ -166,7 +166,7 @@ fn pages(goal: &str) -> Vec<Page> {
             false,
             "/manage/team".into(),
             StatusCode::OK,
-            3,
+            2,
         ),
         page(
             "goal",

@@ -23,3 +23,4 @@ mod people;
 mod reflections;
 mod roles;
 mod settings;
+mod team_page;

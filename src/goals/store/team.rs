@@ -19,35 +19,6 @@ pub struct ReportRow {
     pub weekly_target: i32,
 }
 
-/// One row per direct report of `manager`, with today's figures in each report's own time zone.
-pub async fn reports(c: &mut PgConnection, manager: Uuid) -> sqlx::Result<Vec<ReportRow>> {
-    sqlx::query_as!(
-        ReportRow,
-        r#"SELECT u.id, u.name, t.name AS "team?",
-                  og.active AS "active_goals!", og.awaiting AS "awaiting!", og.overdue AS "overdue!",
-                  (SELECT max(ch.at AT TIME ZONE u.timezone)::date FROM goal_checkins ch JOIN goals g ON g.id = ch.goal_id
-                     WHERE g.owner_id = u.id) AS last_checkin,
-                  (SELECT max(a.local_date) FROM activities a WHERE a.user_id = u.id
-                     AND a.verb IN ('completed', 'answered', 'reflected')) AS last_learning_day,
-                  (SELECT count(DISTINCT a.local_date) FROM activities a WHERE a.user_id = u.id
-                     AND a.verb IN ('completed', 'answered', 'reflected')
-                     AND a.local_date >= date_trunc('week', (now() AT TIME ZONE u.timezone)::date)::date) AS "week_days!",
-                  coalesce(h.weekly_target, 3) AS "weekly_target!"
-           FROM users u LEFT JOIN teams t ON t.id = u.team_id
-           LEFT JOIN learner_habits h ON h.user_id = u.id
-           CROSS JOIN LATERAL (
-               SELECT count(*) FILTER (WHERE g.status = 'active') AS active,
-                      count(*) FILTER (WHERE g.status IN ('proposed', 'submitted')) AS awaiting,
-                      count(*) FILTER (WHERE g.status IN ('active', 'submitted')
-                                       AND g.target_date < (now() AT TIME ZONE u.timezone)::date) AS overdue
-               FROM goals g WHERE g.owner_id = u.id AND g.status IN ('active', 'proposed', 'submitted')) og
-           WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name)"#,
-        manager
-    )
-    .fetch_all(c)
-    .await
-}
-
 pub struct QueueRow {
     pub goal_id: Uuid,
     pub title: String,
@@ -56,18 +27,75 @@ pub struct QueueRow {
     pub since: chrono::DateTime<chrono::Utc>,
 }
 
-/// Goals of direct reports waiting for the manager, oldest first.
-pub async fn queue(c: &mut PgConnection, manager: Uuid) -> sqlx::Result<Vec<QueueRow>> {
-    sqlx::query_as!(
-        QueueRow,
-        r#"SELECT g.id AS goal_id, g.title, g.status, u.name AS owner, g.updated_at AS since
-           FROM goals g JOIN users u ON u.id = g.owner_id
-           WHERE u.manager_id = $1 AND u.active AND g.status IN ('proposed', 'submitted')
-           ORDER BY g.updated_at"#,
+/// The team page in one statement: a row per direct report of `manager`
+/// (today's figures in each report's own time zone, from their
+/// `learner_stats` row), and the goals of theirs waiting for the manager,
+/// oldest first. Bounded by the number of reports.
+pub async fn page(
+    c: &mut PgConnection,
+    manager: Uuid,
+) -> sqlx::Result<(Vec<QueueRow>, Vec<ReportRow>)> {
+    let rows = sqlx::query!(
+        r#"SELECT u.id, u.name, t.name AS "team?",
+                  coalesce(s.active_goals, 0)::bigint AS "active_goals!",
+                  coalesce(s.awaiting_goals, 0)::bigint AS "awaiting!",
+                  (SELECT count(*) FROM unnest(s.open_targets) d
+                    WHERE d < (now() AT TIME ZONE u.timezone)::date) AS "overdue!",
+                  (s.last_checkin_at AT TIME ZONE u.timezone)::date AS last_checkin,
+                  s.last_learning_day AS "last_learning_day?",
+                  (SELECT count(*) FROM unnest(s.recent_days) d
+                    WHERE d >= date_trunc('week', (now() AT TIME ZONE u.timezone)::date)::date) AS "week_days!",
+                  coalesce(h.weekly_target, 3) AS "weekly_target!",
+                  coalesce(q.ids, '{}') AS "queue_ids!", coalesce(q.titles, '{}') AS "queue_titles!",
+                  coalesce(q.statuses, '{}') AS "queue_statuses!", coalesce(q.since, '{}') AS "queue_since!"
+           FROM users u LEFT JOIN teams t ON t.id = u.team_id
+           LEFT JOIN learner_habits h ON h.user_id = u.id
+           LEFT JOIN learner_stats s ON s.user_id = u.id
+           LEFT JOIN LATERAL (
+               SELECT array_agg(g.id ORDER BY g.updated_at, g.id) AS ids,
+                      array_agg(g.title ORDER BY g.updated_at, g.id) AS titles,
+                      array_agg(g.status ORDER BY g.updated_at, g.id) AS statuses,
+                      array_agg(g.updated_at ORDER BY g.updated_at, g.id) AS since
+               FROM goals g
+               WHERE s.awaiting_goals > 0 AND g.owner_id = u.id AND g.status IN ('proposed', 'submitted')) q ON true
+           WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name), u.id"#,
         manager
     )
     .fetch_all(c)
-    .await
+    .await?;
+    let mut queue = Vec::new();
+    let mut reports = Vec::with_capacity(rows.len());
+    for r in rows {
+        for (((goal_id, title), status), since) in r
+            .queue_ids
+            .into_iter()
+            .zip(r.queue_titles)
+            .zip(r.queue_statuses)
+            .zip(r.queue_since)
+        {
+            queue.push(QueueRow {
+                goal_id,
+                title,
+                status,
+                owner: r.name.clone(),
+                since,
+            });
+        }
+        reports.push(ReportRow {
+            id: r.id,
+            name: r.name,
+            team: r.team,
+            active_goals: r.active_goals,
+            awaiting: r.awaiting,
+            overdue: r.overdue,
+            last_checkin: r.last_checkin,
+            last_learning_day: r.last_learning_day,
+            week_days: r.week_days,
+            weekly_target: r.weekly_target,
+        });
+    }
+    queue.sort_by(|a, b| (a.since, a.goal_id).cmp(&(b.since, b.goal_id)));
+    Ok((queue, reports))
 }
 
 /// Is `person` a direct report of `manager`?
