@@ -100,7 +100,7 @@ impl Drop for Statements {
     }
 }
 
-fn sizes(learners: i64, activities_per_learner: i64) -> Sizes {
+pub(crate) fn sizes(learners: i64, activities_per_learner: i64) -> Sizes {
     Sizes {
         learners,
         teams: 0,

@@ -166,3 +166,24 @@ async fn team_figures_follow_every_write_that_changes_them() {
     let page = maya.get("/manage/team").await;
     assert_eq!(page.texts("#queue-h ~ ul li").len() as i64, waiting);
 }
+
+#[tokio::test]
+async fn a_benchmark_organisation_starts_with_current_figures() {
+    let (app, sessions) = crate::hot_pages::seeded(&crate::hot_pages::sizes(40, 30)).await;
+    let managers: Vec<Uuid> = sessions
+        .iter()
+        .filter(|s| s.role == "manager")
+        .map(|s| s.user_id)
+        .collect();
+    assert!(!managers.is_empty());
+    for m in managers {
+        assert_current(&app.pool, m, "after bench-seed").await;
+    }
+    let learning: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM learner_stats WHERE last_learning_day IS NOT NULL AND active_goals + awaiting_goals > 0",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(learning > 0, "the seed's learning and goals are counted");
+}
