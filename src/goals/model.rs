@@ -2,6 +2,9 @@
 //! achievement submitted → achieved, or abandoned; the manager may request
 //! changes at "proposed" (back to draft) or at "submitted" (back to active).
 //! A learner without a manager activates and achieves goals themselves.
+//! Also the team page's figures that depend on the day ([`day_figures`]).
+
+use chrono::{DateTime, NaiveDate, Utc, Weekday};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -154,6 +157,37 @@ pub fn offered(status: Status, actor: Actor) -> Vec<Action> {
     .collect()
 }
 
+/// A report's figures that depend on the day, in the report's own time zone
+/// at `now` (UTC when the zone is unknown).
+#[derive(Debug, PartialEq, Eq)]
+pub struct DayFigures {
+    /// Open goals (active or submitted) whose target date has passed.
+    pub overdue: i64,
+    /// Learning days this week, Monday first.
+    pub week_days: i64,
+    pub last_checkin: Option<NaiveDate>,
+}
+
+pub fn day_figures(
+    timezone: &str,
+    now: DateTime<Utc>,
+    open_targets: &[NaiveDate],
+    learning_days: &[NaiveDate],
+    last_checkin_at: Option<DateTime<Utc>>,
+) -> DayFigures {
+    let local = |at: DateTime<Utc>| match timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => at.with_timezone(&tz).date_naive(),
+        Err(_) => at.date_naive(),
+    };
+    let today = local(now);
+    let monday = today.week(Weekday::Mon).first_day();
+    DayFigures {
+        overdue: open_targets.iter().filter(|d| **d < today).count() as i64,
+        week_days: learning_days.iter().filter(|d| **d >= monday).count() as i64,
+        last_checkin: last_checkin_at.map(local),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +276,75 @@ mod tests {
         assert_eq!(offered(Proposed, MGR), vec![Agree, RequestChanges]);
         assert_eq!(offered(Active, WITHOUT), vec![MarkAchieved, Abandon]);
         assert!(offered(Achieved, MGR).is_empty());
+    }
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn day_figures_use_the_reports_own_today() {
+        // Sunday 23:30 UTC is already Monday in Kiritimati (UTC+14).
+        let now = at("2026-11-29T23:30:00Z");
+        let targets = [d("2026-11-28"), d("2026-11-29"), d("2026-12-05")];
+        let days = [
+            d("2026-11-23"),
+            d("2026-11-28"),
+            d("2026-11-29"),
+            d("2026-11-30"),
+        ];
+        let checkin = Some(at("2026-11-29T12:00:00Z"));
+        assert_eq!(
+            day_figures("UTC", now, &targets, &days, checkin),
+            DayFigures {
+                overdue: 1,
+                week_days: 4,
+                last_checkin: Some(d("2026-11-29")),
+            }
+        );
+        assert_eq!(
+            day_figures("Pacific/Kiritimati", now, &targets, &days, checkin),
+            DayFigures {
+                overdue: 2,
+                week_days: 1,
+                last_checkin: Some(d("2026-11-30")),
+            }
+        );
+        assert_eq!(
+            day_figures("America/Los_Angeles", now, &targets, &days, checkin),
+            DayFigures {
+                overdue: 1,
+                week_days: 4,
+                last_checkin: Some(d("2026-11-29")),
+            }
+        );
+    }
+
+    #[test]
+    fn an_unknown_zone_counts_in_utc_and_nothing_is_counted_from_nothing() {
+        let now = at("2026-12-02T08:00:00Z");
+        assert_eq!(
+            day_figures("Mars/Olympus", now, &[], &[], None),
+            DayFigures {
+                overdue: 0,
+                week_days: 0,
+                last_checkin: None,
+            }
+        );
+        assert_eq!(
+            day_figures(
+                "Mars/Olympus",
+                now,
+                &[d("2026-12-01")],
+                &[d("2026-11-30")],
+                None
+            )
+            .overdue,
+            1
+        );
     }
 }

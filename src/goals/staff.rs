@@ -21,7 +21,7 @@ pub async fn team_page(
     me: CurrentUser,
 ) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
-    let (queue, reports) = team::page(&mut c, me.id).await?;
+    let (queue, reports) = team::page(&mut c, me.id, chrono::Utc::now()).await?;
     render(&TeamPage {
         page,
         queue,

@@ -60,7 +60,7 @@ async fn reference(pool: &PgPool, manager: Uuid) -> (Vec<(Uuid, String)>, Vec<Fi
 
 async fn assert_current(pool: &PgPool, manager: Uuid, when: &str) {
     let mut c = pool.acquire().await.unwrap();
-    let (queue, reports) = inflow::goals::store::team::page(&mut c, manager)
+    let (queue, reports) = inflow::goals::store::team::page(&mut c, manager, chrono::Utc::now())
         .await
         .unwrap();
     let got_queue: Vec<(Uuid, String)> = queue.into_iter().map(|q| (q.goal_id, q.status)).collect();

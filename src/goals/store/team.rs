@@ -2,9 +2,11 @@
 //! reports), the "needs your attention" queue, L&D's counts (no goal text)
 //! and the target-date reminders.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
+
+use crate::goals::model::day_figures;
 
 pub struct ReportRow {
     pub id: Uuid,
@@ -24,27 +26,26 @@ pub struct QueueRow {
     pub title: String,
     pub status: String,
     pub owner: String,
-    pub since: chrono::DateTime<chrono::Utc>,
+    pub since: DateTime<Utc>,
 }
 
 /// The team page in one statement: a row per direct report of `manager`
-/// (today's figures in each report's own time zone, from their
-/// `learner_stats` row), and the goals of theirs waiting for the manager,
-/// oldest first. Bounded by the number of reports.
+/// (from their `learner_stats` row; the figures that depend on the day are
+/// counted at `now` in each report's own time zone), and the goals of theirs
+/// waiting for the manager, oldest first. Bounded by the number of reports.
 pub async fn page(
     c: &mut PgConnection,
     manager: Uuid,
+    now: DateTime<Utc>,
 ) -> sqlx::Result<(Vec<QueueRow>, Vec<ReportRow>)> {
     let rows = sqlx::query!(
-        r#"SELECT u.id, u.name, t.name AS "team?",
+        r#"SELECT u.id, u.name, u.timezone, t.name AS "team?",
                   coalesce(s.active_goals, 0)::bigint AS "active_goals!",
                   coalesce(s.awaiting_goals, 0)::bigint AS "awaiting!",
-                  (SELECT count(*) FROM unnest(s.open_targets) d
-                    WHERE d < (now() AT TIME ZONE u.timezone)::date) AS "overdue!",
-                  (s.last_checkin_at AT TIME ZONE u.timezone)::date AS last_checkin,
+                  coalesce(s.open_targets, '{}') AS "open_targets!",
+                  s.last_checkin_at AS "last_checkin_at?",
                   s.last_learning_day AS "last_learning_day?",
-                  (SELECT count(*) FROM unnest(s.recent_days) d
-                    WHERE d >= date_trunc('week', (now() AT TIME ZONE u.timezone)::date)::date) AS "week_days!",
+                  coalesce(s.recent_days, '{}') AS "recent_days!",
                   coalesce(h.weekly_target, 3) AS "weekly_target!",
                   coalesce(q.ids, '{}') AS "queue_ids!", coalesce(q.titles, '{}') AS "queue_titles!",
                   coalesce(q.statuses, '{}') AS "queue_statuses!", coalesce(q.since, '{}') AS "queue_since!"
@@ -81,16 +82,23 @@ pub async fn page(
                 since,
             });
         }
+        let day = day_figures(
+            &r.timezone,
+            now,
+            &r.open_targets,
+            &r.recent_days,
+            r.last_checkin_at,
+        );
         reports.push(ReportRow {
             id: r.id,
             name: r.name,
             team: r.team,
             active_goals: r.active_goals,
             awaiting: r.awaiting,
-            overdue: r.overdue,
-            last_checkin: r.last_checkin,
+            overdue: day.overdue,
+            last_checkin: day.last_checkin,
             last_learning_day: r.last_learning_day,
-            week_days: r.week_days,
+            week_days: day.week_days,
             weekly_target: r.weekly_target,
         });
     }
