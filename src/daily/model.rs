@@ -173,7 +173,8 @@ pub fn compose(
     let s = take(steps, (0..steps.len()).collect(), usize::MAX);
     let r = take(reviews, (0..reviews.len()).collect(), MAX_REVIEWS);
     let mut order: Vec<usize> = (0..recs.len()).collect();
-    order.sort_by_key(|i| {
+    // One hash per candidate, not one per comparison.
+    order.sort_by_cached_key(|i| {
         let mut h = DefaultHasher::new();
         (seed, &recs[*i].key).hash(&mut h);
         h.finish()
