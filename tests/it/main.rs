@@ -22,5 +22,6 @@ mod ops;
 mod people;
 mod reflections;
 mod roles;
+mod search_snippets;
 mod settings;
 mod team_page;

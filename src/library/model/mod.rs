@@ -2,6 +2,7 @@
 //! search-input hygiene and highlighted snippets; [`import`] plans a CSV of curated links.
 
 pub mod import;
+pub mod snippet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -178,11 +179,11 @@ pub fn clean_query(q: &str) -> String {
         .to_owned()
 }
 
-/// Marks that `ts_headline` puts around matches (characters no text contains).
+/// Marks around matches in a snippet (characters no text contains).
 pub const MARK_START: &str = "\u{1}";
 pub const MARK_END: &str = "\u{2}";
 
-/// A snippet from `ts_headline` as safe HTML: everything escaped, matches in `<mark>`.
+/// A snippet (see [`snippet`]) as safe HTML: everything escaped, matches in `<mark>`.
 pub fn snippet_html(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len() + 16);
     for c in raw.chars() {

@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::{Card, Filter};
-use crate::library::model::{MARK_END, MARK_START};
+use crate::library::model::snippet;
 
 pub async fn count(c: &mut PgConnection, f: &Filter) -> sqlx::Result<i64> {
     sqlx::query_scalar!(
@@ -75,16 +75,10 @@ pub async fn search_count(c: &mut PgConnection, q: &str, f: &Filter) -> sqlx::Re
     .await
 }
 
-fn headline_options() -> String {
-    format!(
-        "StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \""
-    )
-}
-
 /// Full-text search: title weighs most, then summary, then body. One page of
 /// results and the number of all results, from one pass over the matches.
-/// The snippet is the summary with the matches marked: a headline over the
-/// body costs about 0.25 ms per result, most of a search page's time.
+/// The snippet is the summary with the matches marked ([`snippet::mark`],
+/// from the search's lexemes, which this statement computes once).
 pub async fn search(
     c: &mut PgConnection,
     q: &str,
@@ -100,11 +94,11 @@ pub async fn search(
                  AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $2))
                  AND ($3::text IS NULL OR i.kind = $3) AND i.minutes BETWEEN $4 AND $5 AND (NOT $6 OR i.reference)
                ORDER BY 2 DESC, 3 DESC, 1
-               LIMIT $8 OFFSET $9)
+               LIMIT $7 OFFSET $8)
            SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
                   ARRAY(SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
                         WHERE it.item_id = i.id ORDER BY lower(t.name)) AS "topics!",
-                  ts_headline('english', i.summary, websearch_to_tsquery('english', $1), $7) AS snippet,
+                  (SELECT tsvector_to_array(to_tsvector('english', $1))) AS "lexemes!",
                   h.total AS "total!"
            FROM hits h JOIN content_items i ON i.id = h.id
            ORDER BY h.rank DESC, h.published_at DESC, h.id"#,
@@ -114,7 +108,6 @@ pub async fn search(
         f.min_minutes,
         f.max_minutes,
         f.reference_only,
-        headline_options(),
         limit,
         offset
     )
@@ -127,14 +120,14 @@ pub async fn search(
             id: r.id,
             slug: r.slug,
             title: r.title,
-            summary: r.summary,
             kind: r.kind,
             minutes: r.minutes,
             reference: r.reference,
             open_access: r.open_access,
             source: r.source,
             topics: r.topics,
-            snippet: r.snippet,
+            snippet: Some(snippet::mark(&r.summary, &r.lexemes)),
+            summary: r.summary,
         })
         .collect();
     Ok((cards, total))
