@@ -66,11 +66,11 @@ pub async fn record(c: &mut PgConnection, a: &Action<'_>) -> sqlx::Result<bool> 
     Ok(done.rows_affected() == 1)
 }
 
-/// Record a view (`a.verb` is `Viewed`). A view is a hint for "what works", not something a learner
-/// was promised, so its commit does not wait for the disk: the statement runs
-/// as its own transaction with `synchronous_commit` off (a crash can lose the
-/// last moments of views and nothing else). Call it outside a transaction,
-/// where the setting would cover everything else in it.
+/// Record a view (`a.verb` is `Viewed`). A view is a hint for "what works",
+/// not something a learner was promised, so its commit does not wait for the
+/// disk: the statement runs as its own transaction with `synchronous_commit`
+/// off (a crash can lose the last moments of views and nothing else). Call it
+/// outside a transaction, where the setting would cover everything else in it.
 pub async fn record_view(c: &mut PgConnection, a: &Action<'_>) -> sqlx::Result<()> {
     sqlx::query!(
         "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
