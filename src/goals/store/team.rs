@@ -102,7 +102,7 @@ pub async fn page(
             weekly_target: r.weekly_target,
         });
     }
-    queue.sort_by(|a, b| (a.since, a.goal_id).cmp(&(b.since, b.goal_id)));
+    queue.sort_by_key(|q| (q.since, q.goal_id));
     Ok((queue, reports))
 }
 
