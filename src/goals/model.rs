@@ -175,10 +175,7 @@ pub fn day_figures(
     learning_days: &[NaiveDate],
     last_checkin_at: Option<DateTime<Utc>>,
 ) -> DayFigures {
-    let local = |at: DateTime<Utc>| match timezone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => at.with_timezone(&tz).date_naive(),
-        Err(_) => at.date_naive(),
-    };
+    let local = |at| crate::activity::local_date(timezone, at);
     let today = local(now);
     let monday = today.week(Weekday::Mon).first_day();
     DayFigures {

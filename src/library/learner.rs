@@ -71,13 +71,15 @@ pub async fn index(
         )
     } else {
         // The asked-for page and the total in one query; a page past the end
-        // (rare) costs a count and the last page.
+        // (rare) asks for the first page, which brings the total, then the last.
         let asked = Pagination::new(lq.page, PER_PAGE, i64::MAX / 2).offset();
         let (mut cards, mut total) = find::search(&mut c, &q, &filter, PER_PAGE, asked).await?;
         if cards.is_empty() && asked > 0 {
-            total = find::search_count(&mut c, &q, &filter).await?;
+            (cards, total) = find::search(&mut c, &q, &filter, PER_PAGE, 0).await?;
             let last = Pagination::new(lq.page, PER_PAGE, total).offset();
-            cards = find::search(&mut c, &q, &filter, PER_PAGE, last).await?.0;
+            if last > 0 {
+                cards = find::search(&mut c, &q, &filter, PER_PAGE, last).await?.0;
+            }
         }
         if total > 0 {
             (cards, Pagination::new(lq.page, PER_PAGE, total))

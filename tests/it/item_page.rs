@@ -2,7 +2,8 @@
 //! for the per-topic bound to matter (about 50 items a topic, 2 topics an
 //! item, so some items share both topics): the page lists what an
 //! independent statement of the rule gives, through HTTP, after a rating and
-//! an archive. A view's quick commit stays with the view.
+//! an archive. A view's quick commit stays with the view. A search page past
+//! the end of a many-page search shows the last page.
 
 use axum::http::StatusCode;
 use inflow::bench::Sizes;
@@ -38,9 +39,9 @@ async fn reference(pool: &PgPool, slug: &str) -> Vec<String> {
     .unwrap()
 }
 
-#[tokio::test]
-async fn related_items_are_the_strongest_from_the_items_topics() {
-    let sizes = Sizes {
+/// A benchmark organisation whose catalogue is the point: 1,000 items.
+fn catalogue() -> Sizes {
+    Sizes {
         learners: 4,
         teams: 0,
         items: 1000,
@@ -51,8 +52,12 @@ async fn related_items_are_the_strongest_from_the_items_topics() {
         sessions: 1,
     }
     .checked(Some(1))
-    .unwrap();
-    let (app, sessions) = seeded(&sizes).await;
+    .unwrap()
+}
+
+#[tokio::test]
+async fn related_items_are_the_strongest_from_the_items_topics() {
+    let (app, sessions) = seeded(&catalogue()).await;
     let pool = &app.pool;
     let mut c = client_for(&app, &sessions[0].token);
     let slugs = [
@@ -174,4 +179,27 @@ async fn a_views_quick_commit_does_not_outlive_it() {
         setting, "on",
         "the next statement on the connection commits durably"
     );
+}
+
+#[tokio::test]
+async fn a_search_page_past_the_end_shows_the_last_page() {
+    let (app, sessions) = seeded(&catalogue()).await;
+    let mut c = client_for(&app, &sessions[0].token);
+    let matches: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM content_items
+         WHERE status = 'published' AND search @@ websearch_to_tsquery('english', 'feedback')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let last = (matches + 19) / 20;
+    assert!(
+        last > 1,
+        "the search spans several pages ({matches} matches)"
+    );
+    let titles = |res: &crate::harness::Res| res.texts(".item-card h3");
+    let on_last = titles(&c.get(&format!("/library?q=feedback&page={last}")).await);
+    assert_eq!(on_last.len() as i64, matches - (last - 1) * 20);
+    let past = titles(&c.get("/library?q=feedback&page=999").await);
+    assert_eq!(past, on_last);
 }

@@ -58,23 +58,6 @@ pub async fn browse(
     .await
 }
 
-pub async fn search_count(c: &mut PgConnection, q: &str, f: &Filter) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM content_items i, websearch_to_tsquery('english', $1) q
-           WHERE i.status = 'published' AND i.search @@ q
-             AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $2))
-             AND ($3::text IS NULL OR i.kind = $3) AND i.minutes BETWEEN $4 AND $5 AND (NOT $6 OR i.reference)"#,
-        q,
-        f.topic_id,
-        f.kind,
-        f.min_minutes,
-        f.max_minutes,
-        f.reference_only
-    )
-    .fetch_one(c)
-    .await
-}
-
 /// Full-text search: title weighs most, then summary, then body. One page of
 /// results and the number of all results, from one pass over the matches.
 /// The snippet is the summary with the matches marked ([`snippet::mark`],
