@@ -40,7 +40,7 @@ async fn reference(pool: &PgPool, slug: &str) -> Vec<String> {
 }
 
 /// A benchmark organisation whose catalogue is the point: 1,000 items.
-fn catalogue() -> Sizes {
+pub(crate) fn catalogue() -> Sizes {
     Sizes {
         learners: 4,
         teams: 0,

@@ -23,5 +23,6 @@ mod people;
 mod reflections;
 mod roles;
 mod search_snippets;
+mod search_terms;
 mod settings;
 mod team_page;

@@ -58,10 +58,53 @@ pub async fn browse(
     .await
 }
 
+/// One search result row: the card's columns, the search's lexemes (for
+/// the snippet) and the number of all results.
+struct Hit {
+    id: Uuid,
+    slug: String,
+    title: String,
+    summary: String,
+    kind: String,
+    minutes: i32,
+    reference: bool,
+    open_access: bool,
+    source: Option<String>,
+    topics: Vec<String>,
+    lexemes: Vec<String>,
+    total: i64,
+}
+
+fn cards(rows: Vec<Hit>) -> (Vec<Card>, i64) {
+    let total = rows.first().map_or(0, |r| r.total);
+    let cards = rows
+        .into_iter()
+        .map(|r| Card {
+            snippet: Some(snippet::mark(&r.summary, &r.lexemes)),
+            id: r.id,
+            slug: r.slug,
+            title: r.title,
+            kind: r.kind,
+            minutes: r.minutes,
+            reference: r.reference,
+            open_access: r.open_access,
+            source: r.source,
+            topics: r.topics,
+            summary: r.summary,
+        })
+        .collect();
+    (cards, total)
+}
+
 /// Full-text search: title weighs most, then summary, then body. One page of
-/// results and the number of all results, from one pass over the matches.
-/// The snippet is the summary with the matches marked ([`snippet::mark`],
-/// from the search's lexemes, which this statement computes once).
+/// results and the number of all results. The snippet is the summary with
+/// the matches marked ([`snippet::mark`], from the search's lexemes, which
+/// the statement computes once).
+///
+/// A search of one word with no filter (most searches) reads the word's
+/// ranked index range in `search_terms` ([`one_word`]); anything else ranks
+/// every match ([`ranked`]). Both give the same order: `ts_rank`, then the
+/// newest, then the id.
 pub async fn search(
     c: &mut PgConnection,
     q: &str,
@@ -69,7 +112,67 @@ pub async fn search(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<Card>, i64)> {
-    let rows = sqlx::query!(
+    if f.is_all() && q.split_whitespace().count() == 1 {
+        let rows = one_word(c, q, limit, offset).await?;
+        if !rows.is_empty() {
+            return Ok(cards(rows));
+        }
+    }
+    Ok(cards(ranked(c, q, f, limit, offset).await?))
+}
+
+/// The page of a one-word search from the word's range of `search_terms`,
+/// whose rows carry each item's `ts_rank` for that word. No rows when the
+/// query is not a single lexeme (a stop word, a hyphenated word, search
+/// syntax), when nothing matches, or past the last page: [`ranked`] answers
+/// those.
+async fn one_word(
+    c: &mut PgConnection,
+    q: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Hit>> {
+    sqlx::query_as!(
+        Hit,
+        r#"WITH term AS (
+               SELECT l.lexeme FROM websearch_to_tsquery('english', $1) q,
+                      unnest(tsvector_to_array(to_tsvector('english', $1))) l(lexeme)
+               WHERE numnode(q) = 1 AND search_term_query(l.lexeme) = q
+               LIMIT 1),
+           hits AS (
+               SELECT st.item_id AS id, st.rank, st.published_at
+               FROM search_terms st WHERE st.lexeme = (SELECT lexeme FROM term)
+               ORDER BY st.rank DESC, st.published_at DESC, st.item_id
+               LIMIT $2 OFFSET $3),
+           tp AS (
+               SELECT it.item_id, array_agg(t.name ORDER BY lower(t.name)) AS names
+               FROM hits h JOIN item_topics it ON it.item_id = h.id JOIN topics t ON t.id = it.topic_id
+               GROUP BY it.item_id)
+           SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
+                  coalesce(tp.names, '{}') AS "topics!",
+                  ARRAY(SELECT lexeme FROM term) AS "lexemes!",
+                  (SELECT count(*) FROM search_terms st WHERE st.lexeme = (SELECT lexeme FROM term)) AS "total!"
+           FROM hits h JOIN content_items i ON i.id = h.id LEFT JOIN tp ON tp.item_id = h.id
+           ORDER BY h.rank DESC, h.published_at DESC, h.id"#,
+        q,
+        limit,
+        offset
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// Any search: every published match is ranked with `ts_rank`, then the page
+/// is taken; the number of all results comes from the same pass.
+async fn ranked(
+    c: &mut PgConnection,
+    q: &str,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<Hit>> {
+    sqlx::query_as!(
+        Hit,
         r#"WITH hits AS (
                SELECT i.id, ts_rank(i.search, q) AS rank, i.published_at, count(*) OVER () AS total
                FROM content_items i, websearch_to_tsquery('english', $1) q
@@ -77,13 +180,16 @@ pub async fn search(
                  AND ($2::uuid IS NULL OR EXISTS (SELECT 1 FROM item_topics it WHERE it.item_id = i.id AND it.topic_id = $2))
                  AND ($3::text IS NULL OR i.kind = $3) AND i.minutes BETWEEN $4 AND $5 AND (NOT $6 OR i.reference)
                ORDER BY 2 DESC, 3 DESC, 1
-               LIMIT $7 OFFSET $8)
+               LIMIT $7 OFFSET $8),
+           tp AS (
+               SELECT it.item_id, array_agg(t.name ORDER BY lower(t.name)) AS names
+               FROM hits h JOIN item_topics it ON it.item_id = h.id JOIN topics t ON t.id = it.topic_id
+               GROUP BY it.item_id)
            SELECT i.id, i.slug, i.title, i.summary, i.kind, i.minutes, i.reference, i.open_access, i.source,
-                  ARRAY(SELECT t.name FROM item_topics it JOIN topics t ON t.id = it.topic_id
-                        WHERE it.item_id = i.id ORDER BY lower(t.name)) AS "topics!",
+                  coalesce(tp.names, '{}') AS "topics!",
                   (SELECT tsvector_to_array(to_tsvector('english', $1))) AS "lexemes!",
                   h.total AS "total!"
-           FROM hits h JOIN content_items i ON i.id = h.id
+           FROM hits h JOIN content_items i ON i.id = h.id LEFT JOIN tp ON tp.item_id = h.id
            ORDER BY h.rank DESC, h.published_at DESC, h.id"#,
         q,
         f.topic_id,
@@ -95,25 +201,7 @@ pub async fn search(
         offset
     )
     .fetch_all(c)
-    .await?;
-    let total = rows.first().map_or(0, |r| r.total);
-    let cards = rows
-        .into_iter()
-        .map(|r| Card {
-            id: r.id,
-            slug: r.slug,
-            title: r.title,
-            kind: r.kind,
-            minutes: r.minutes,
-            reference: r.reference,
-            open_access: r.open_access,
-            source: r.source,
-            topics: r.topics,
-            snippet: Some(snippet::mark(&r.summary, &r.lexemes)),
-            summary: r.summary,
-        })
-        .collect();
-    Ok((cards, total))
+    .await
 }
 
 /// Typo-tolerant fallback on titles (pg_trgm word similarity), so "feedbak" finds "feedback".

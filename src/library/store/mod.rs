@@ -43,4 +43,46 @@ impl Filter {
             ..Default::default()
         }
     }
+
+    /// Nothing narrowed: every published item.
+    pub fn is_all(&self) -> bool {
+        self.topic_id.is_none()
+            && self.kind.is_none()
+            && self.min_minutes <= 1
+            && self.max_minutes >= 120
+            && !self.reference_only
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Filter;
+
+    #[test]
+    fn only_the_unnarrowed_filter_is_all() {
+        assert!(Filter::all().is_all());
+        let narrowed = [
+            Filter {
+                kind: Some("video".into()),
+                ..Filter::all()
+            },
+            Filter {
+                topic_id: Some(uuid::Uuid::nil()),
+                ..Filter::all()
+            },
+            Filter {
+                max_minutes: 5,
+                ..Filter::all()
+            },
+            Filter {
+                min_minutes: 6,
+                ..Filter::all()
+            },
+            Filter {
+                reference_only: true,
+                ..Filter::all()
+            },
+        ];
+        assert!(narrowed.iter().all(|f| !f.is_all()));
+    }
 }
