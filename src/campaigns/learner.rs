@@ -202,14 +202,13 @@ pub async fn record_done(
     Ok(())
 }
 
-/// Steps that a library item's Done or a reflection on a prompt completes.
-pub async fn complete_matching(
+/// The open steps that a reflection on `prompt` completes.
+pub async fn complete_prompt_steps(
     c: &mut sqlx::PgConnection,
     user: &CurrentUser,
-    item: Option<Uuid>,
-    prompt: Option<Uuid>,
+    prompt: Uuid,
 ) -> AppResult<()> {
-    for (step, campaign) in learner::open_steps_for(c, user.id, item, prompt).await? {
+    for (step, campaign) in learner::open_prompt_steps(c, user.id, prompt).await? {
         record_done(c, user, campaign, step, "").await?;
     }
     Ok(())

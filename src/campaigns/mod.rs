@@ -19,7 +19,7 @@ use axum::Router;
 use axum::routing::{get, post};
 
 use crate::app::AppState;
-pub use learner::complete_matching;
+pub use learner::{complete_prompt_steps, record_done};
 
 pub fn router() -> Router<AppState> {
     Router::new()

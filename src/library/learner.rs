@@ -4,6 +4,7 @@
 
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::Utc;
 use serde::Deserialize;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -229,19 +230,21 @@ pub async fn mark_done(
     Form(f): Form<DoneForm>,
 ) -> AppResult<Response> {
     let mut c = state.db.acquire().await?;
-    let item = published_for_action(&mut c, &slug).await?;
-    let first =
-        activity::store::record(&mut c, &action(&user, Verb::Completed, item.id, None)).await?;
-    crate::campaigns::complete_matching(&mut c, &user, Some(item.id), None).await?;
-    let msg = if first {
+    // Recorded, with the item's open campaign steps and new questions, in one statement.
+    let at = Utc::now();
+    let local = activity::local_date(&user.timezone, at);
+    let item = personal::complete(&mut c, &slug, user.id, at, local)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    for (step, campaign) in &item.steps {
+        crate::campaigns::record_done(&mut c, &user, *campaign, *step, "").await?;
+    }
+    let msg = if item.first {
         "Marked as done. Nice work."
     } else {
         "You had already done this one."
     };
-    if !crate::daily::store::new_questions(&mut c, user.id, item.id)
-        .await?
-        .is_empty()
-    {
+    if item.new_questions {
         let back = if f.back.is_empty() {
             "/today".to_owned()
         } else {

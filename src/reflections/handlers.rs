@@ -165,8 +165,8 @@ pub async fn create(
     a.at = now;
     a.local_date = local_date;
     activity::store::record(&mut tx, &a).await?;
-    if v.prompt_id.is_some() {
-        crate::campaigns::complete_matching(&mut tx, &me, None, v.prompt_id).await?;
+    if let Some(prompt) = v.prompt_id {
+        crate::campaigns::complete_prompt_steps(&mut tx, &me, prompt).await?;
     }
     tx.commit().await?;
     let msg = if v.shared {

@@ -465,6 +465,45 @@ async fn open_campaigns_late_joiners_and_steps_done_from_the_library() {
             .text("main")
             .contains("1 of 6 steps done")
     );
+    // A reflection on a step's prompt completes that step.
+    let (step, prompt): (Uuid, Uuid) = sqlx::query_as(
+        "SELECT s.id, s.prompt_id FROM campaign_steps s
+         JOIN campaigns c ON c.id = s.campaign_id AND c.status = 'published'
+         JOIN campaign_enrolments e ON e.campaign_id = c.id
+         JOIN users u ON u.id = e.user_id AND u.email = 'learner@example.com'
+         WHERE s.kind = 'reflection'
+           AND NOT EXISTS (SELECT 1 FROM campaign_progress p WHERE p.step_id = s.id AND p.user_id = u.id)
+         ORDER BY s.id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let step_done = || {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM campaign_progress p JOIN users u ON u.id = p.user_id
+                 WHERE p.step_id = $1 AND u.email = 'learner@example.com'",
+            )
+            .bind(step)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    assert_eq!(step_done().await, 0);
+    let reflected = leo
+        .post(
+            "/reflections",
+            &[
+                ("guided", "1"),
+                ("prompt_id", &prompt.to_string()),
+                ("happened", "Asked for feedback on the launch plan."),
+            ],
+        )
+        .await;
+    assert_eq!(reflected.status, StatusCode::SEE_OTHER);
+    assert_eq!(step_done().await, 1);
 
     let left = leo.post(&format!("/campaigns/{open}/leave"), &[]).await;
     assert_eq!(left.status, StatusCode::SEE_OTHER);

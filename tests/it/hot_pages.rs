@@ -182,7 +182,7 @@ fn pages(goal: &str) -> Vec<Page> {
             true,
             "/library/bench-item-9/done".into(),
             StatusCode::SEE_OTHER,
-            5,
+            2,
         ),
     ]
 }

@@ -150,11 +150,44 @@ async fn done_counts_once_and_the_record_has_the_local_date() {
         .with_timezone(&chrono_tz::Pacific::Kiritimati)
         .date_naive();
     assert_eq!(local, kiritimati, "the learner's own date (UTC+14)");
+    let done_on: chrono::NaiveDate = sqlx::query_scalar(
+        "SELECT local_date FROM activities WHERE verb = 'completed' AND object_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(done_on, kiritimati, "the completion has their date too");
     let err = sqlx::query("UPDATE activities SET verb = 'viewed'")
         .execute(&app.pool)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("append-only"));
+}
+
+#[tokio::test]
+async fn done_on_an_item_that_is_not_published_is_not_found_and_records_nothing() {
+    let app = TestApp::demo().await;
+    let slug = "praise-that-means-something";
+    sqlx::query("UPDATE content_items SET status = 'archived' WHERE slug = $1")
+        .bind(slug)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut c = app.signed_in("learner@example.com").await;
+    let before: i64 = sqlx::query_scalar("SELECT count(*) FROM activities")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    for path in [slug, "no-such-item"] {
+        let res = c.post(&format!("/library/{path}/done"), &[]).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let after: i64 = sqlx::query_scalar("SELECT count(*) FROM activities")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(after, before, "nothing was recorded");
 }
 
 #[tokio::test]

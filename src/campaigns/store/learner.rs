@@ -172,22 +172,22 @@ pub async fn mark_done(
     Ok(done.rows_affected() == 1)
 }
 
-/// Steps of `kind` pointing at `target` (an item or a prompt) in the
-/// learner's published campaigns that are not done yet, with their campaign.
-pub async fn open_steps_for(
+/// Reflection steps on `prompt` in the learner's published campaigns that
+/// are not done yet, with their campaign. (A library item's Done finds its
+/// item steps in the same statement as the completion:
+/// `library::store::personal::complete`.)
+pub async fn open_prompt_steps(
     c: &mut PgConnection,
     user: Uuid,
-    item: Option<Uuid>,
-    prompt: Option<Uuid>,
+    prompt: Uuid,
 ) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
     let rows = sqlx::query!(
         "SELECT s.id, s.campaign_id FROM campaign_enrolments e
          JOIN campaigns c ON c.id = e.campaign_id AND c.status = 'published'
          JOIN campaign_steps s ON s.campaign_id = c.id
-         WHERE e.user_id = $1 AND ((s.item_id = $2 AND s.kind = 'item') OR (s.prompt_id = $3 AND s.kind = 'reflection'))
+         WHERE e.user_id = $1 AND s.prompt_id = $2 AND s.kind = 'reflection'
            AND NOT EXISTS (SELECT 1 FROM campaign_progress p WHERE p.user_id = $1 AND p.step_id = s.id)",
         user,
-        item,
         prompt
     )
     .fetch_all(c)

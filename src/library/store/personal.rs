@@ -1,6 +1,7 @@
 //! SQL of a learner's own things: done, saved, ratings and collections.
 //! Every query is scoped to the person asking.
 
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -79,6 +80,66 @@ pub async fn item_extras(
 }
 
 /// Save an item; false when it was already saved.
+/// What marking an item done did, from [`complete`].
+pub struct Completed {
+    pub item_id: Uuid,
+    pub slug: String,
+    /// False when the learner had already done it (it counts once).
+    pub first: bool,
+    /// Open steps of the learner's published campaigns that this item is:
+    /// (step, campaign).
+    pub steps: Vec<(Uuid, Uuid)>,
+    /// The item has review questions the learner has not been asked yet.
+    pub new_questions: bool,
+}
+
+/// Mark a published item done by its current slug, in one statement: the
+/// completion is recorded (once: a second Done changes nothing), and the
+/// answer says which open campaign steps the item is and whether it has
+/// questions the learner has not met. `None` when no published item has
+/// that slug. `at` is when, `local_date` the learner's date then.
+pub async fn complete(
+    c: &mut PgConnection,
+    slug: &str,
+    user_id: Uuid,
+    at: DateTime<Utc>,
+    local_date: NaiveDate,
+) -> sqlx::Result<Option<Completed>> {
+    let row = sqlx::query!(
+        r#"WITH i AS (SELECT id, slug FROM content_items WHERE slug = $1 AND status = 'published'),
+           ins AS (
+               INSERT INTO activities (user_id, verb, object_type, object_id, at, local_date)
+               SELECT $2, 'completed', 'item', i.id, $3, $4 FROM i
+               ON CONFLICT DO NOTHING
+               RETURNING 1)
+           SELECT i.id, i.slug, EXISTS (SELECT 1 FROM ins) AS "first!",
+                  coalesce(st.steps, '{}') AS "steps!", coalesce(st.campaigns, '{}') AS "campaigns!",
+                  EXISTS (SELECT 1 FROM review_questions q WHERE q.item_id = i.id
+                          AND NOT EXISTS (SELECT 1 FROM review_schedule s
+                                          WHERE s.user_id = $2 AND s.question_id = q.id)) AS "new_questions!"
+           FROM i CROSS JOIN LATERAL (
+               SELECT array_agg(s.id ORDER BY s.id) AS steps, array_agg(s.campaign_id ORDER BY s.id) AS campaigns
+               FROM campaign_enrolments e
+               JOIN campaigns c ON c.id = e.campaign_id AND c.status = 'published'
+               JOIN campaign_steps s ON s.campaign_id = c.id
+               WHERE e.user_id = $2 AND s.item_id = i.id AND s.kind = 'item'
+                 AND NOT EXISTS (SELECT 1 FROM campaign_progress p WHERE p.user_id = $2 AND p.step_id = s.id)) st"#,
+        slug,
+        user_id,
+        at,
+        local_date
+    )
+    .fetch_optional(c)
+    .await?;
+    Ok(row.map(|r| Completed {
+        item_id: r.id,
+        slug: r.slug,
+        first: r.first,
+        steps: r.steps.into_iter().zip(r.campaigns).collect(),
+        new_questions: r.new_questions,
+    }))
+}
+
 pub async fn save(c: &mut PgConnection, user_id: Uuid, item_id: Uuid) -> sqlx::Result<bool> {
     let r = sqlx::query!(
         "INSERT INTO saved_items (user_id, item_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
