@@ -134,7 +134,11 @@ pub struct Candidate {
     pub minutes: i32,
 }
 
+/// At most this many reviews a day (written into the SQL of
+/// `store::today::state`).
 pub const MAX_REVIEWS: usize = 3;
+/// How many recommendation candidates today's shuffle picks from.
+pub const REC_CANDIDATES: i64 = 40;
 pub const REVIEW_MINUTES: i32 = 1;
 /// What a reflection prompt takes out of the daily budget.
 pub const REFLECTION_MINUTES: i32 = 2;

@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::model::{self, Candidate, MAX_REVIEWS, REVIEW_MINUTES};
+use super::model::{self, Candidate, REVIEW_MINUTES};
 use super::store;
 use super::views::{HistoryPage, QuestionsPage, RecCard, StepCard, TodayPage, heat_cells};
 use crate::activity::{self, Verb};
@@ -50,12 +50,14 @@ pub async fn today(
         store::raise_best_streak(&mut c, user.id, habit.longest as i32).await?;
     }
     let paused_until = pauses.iter().find(|p| p.covers(today)).map(|p| p.ends_on);
+    // A pause keeps the page quiet: no reviews, no recommendations.
     let (reviews, recs) = if paused_until.is_some() {
         (Vec::new(), Vec::new())
     } else {
         (
-            store::due_reviews(&mut c, user.id, today, MAX_REVIEWS as i64).await?,
-            store::recommendations(&mut c, user.id, st.has_interests, 40).await?,
+            st.reviews,
+            store::recommendations(&mut c, user.id, st.has_interests, model::REC_CANDIDATES)
+                .await?,
         )
     };
     // One reflection prompt a day, rotating per learner, until they reflect.

@@ -10,6 +10,7 @@ use std::sync::Once;
 
 use axum::http::StatusCode;
 use inflow::bench::{Sizes, bench_id};
+use inflow::daily::model::{MAX_REVIEWS, REC_CANDIDATES};
 use serde_json::Value;
 use sqlx::{Connection, Executor, PgPool};
 use tracing::field::{Field, Visit};
@@ -382,20 +383,23 @@ async fn reference_recommendations(
                            AND a.object_id = i.id AND a.verb = 'completed')
            AND NOT EXISTS (SELECT 1 FROM dismissed_items d WHERE d.user_id = $1 AND d.item_id = i.id)
          ORDER BY i.useful_yes - i.useful_no DESC, i.published_at DESC
-         LIMIT 12",
+         LIMIT $2",
     )
     .bind(user)
+    .bind(REC_CANDIDATES)
     .fetch_all(pool)
     .await
     .unwrap()
 }
 
-async fn assert_same_recommendations(pool: &PgPool, when: &str) {
+/// The first `learners` (at most 12) bench learners' candidates agree with
+/// the reference.
+async fn assert_same_recommendations(pool: &PgPool, learners: u64, when: &str) {
     let mut c = pool.acquire().await.unwrap();
     let mut with_some = 0;
-    for n in 1..=12 {
+    for n in 1..=learners.min(12) {
         let user = bench_id(3, n);
-        let got: Vec<_> = inflow::daily::store::recommendations(&mut c, user, true, 12)
+        let got: Vec<_> = inflow::daily::store::recommendations(&mut c, user, true, REC_CANDIDATES)
             .await
             .unwrap()
             .into_iter()
@@ -424,7 +428,7 @@ async fn assert_same_recommendations(pool: &PgPool, when: &str) {
 async fn ranked_recommendations_follow_ratings_publishing_and_topics() {
     let (app, _) = seeded(&sizes(40, 5)).await;
     let pool = &app.pool;
-    assert_same_recommendations(pool, "after seeding").await;
+    assert_same_recommendations(pool, 40, "after seeding").await;
     let changes = [
         (
             "a rating lifts an item",
@@ -449,6 +453,44 @@ async fn ranked_recommendations_follow_ratings_publishing_and_topics() {
     ];
     for (when, sql) in changes {
         sqlx::query(sql).execute(pool).await.unwrap();
-        assert_same_recommendations(pool, when).await;
+        assert_same_recommendations(pool, 40, when).await;
+    }
+}
+
+/// On a catalogue where every learner has more candidates than Today picks
+/// from, the recommendations are the right `REC_CANDIDATES`, and Today's
+/// state brings `MAX_REVIEWS` of the reviews due, the oldest (that limit is
+/// written into its SQL).
+#[tokio::test]
+async fn todays_state_brings_as_many_candidates_and_reviews_as_the_page_uses() {
+    let (app, _) = seeded(&crate::item_page::catalogue()).await;
+    let pool = &app.pool;
+    assert_same_recommendations(pool, 4, "a large catalogue").await;
+    let mut c = pool.acquire().await.unwrap();
+    let today = chrono::Utc::now().date_naive();
+    for n in 1..=4 {
+        let user = bench_id(3, n);
+        let st = inflow::daily::store::today::state(&mut c, user, today, today)
+            .await
+            .unwrap()
+            .unwrap();
+        let recs = inflow::daily::store::recommendations(&mut c, user, true, REC_CANDIDATES)
+            .await
+            .unwrap();
+        assert_eq!(recs.len() as i64, REC_CANDIDATES, "learner {n}");
+        let due: Vec<uuid::Uuid> = sqlx::query_scalar(
+            "SELECT question_id FROM review_schedule
+             WHERE user_id = $1 AND NOT retired AND due_on <= $2
+             ORDER BY due_on, question_id LIMIT $3",
+        )
+        .bind(user)
+        .bind(today)
+        .bind(MAX_REVIEWS as i64 + 1)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        assert!(due.len() > MAX_REVIEWS, "learner {n} has more reviews due");
+        let got: Vec<_> = st.reviews.iter().map(|q| q.id).collect();
+        assert_eq!(got, due[..MAX_REVIEWS], "learner {n}");
     }
 }

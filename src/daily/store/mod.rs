@@ -12,9 +12,9 @@ use uuid::Uuid;
 use super::model::{Pause, Review};
 
 /// Today's state (settings, learning days, pauses, minutes done, reflected
-/// today, prompts), due reviews, recommendations, and the learner's campaign
+/// today, prompts, due reviews), recommendations, and the learner's campaign
 /// steps (`campaigns::store::learner::steps_of`).
-pub const TODAY_QUERIES: usize = 4;
+pub const TODAY_QUERIES: usize = 3;
 
 pub struct Settings {
     pub daily_minutes: i32,
@@ -223,6 +223,7 @@ pub async fn end_pause(
     Ok(r.rows_affected() == 1)
 }
 
+#[derive(Debug, serde::Deserialize)]
 pub struct Question {
     pub id: Uuid,
     pub item_id: Uuid,
@@ -232,27 +233,6 @@ pub struct Question {
     pub options: Vec<String>,
     pub correct: i32,
     pub explanation: String,
-}
-
-/// Reviews due on or before `today` (oldest first).
-pub async fn due_reviews(
-    c: &mut PgConnection,
-    user: Uuid,
-    today: NaiveDate,
-    limit: i64,
-) -> sqlx::Result<Vec<Question>> {
-    sqlx::query_as!(
-        Question,
-        r#"SELECT q.id, q.item_id, i.slug AS item_slug, i.title AS item_title, q.prompt, q.options, q.correct, q.explanation
-           FROM review_schedule s JOIN review_questions q ON q.id = s.question_id JOIN content_items i ON i.id = q.item_id
-           WHERE s.user_id = $1 AND NOT s.retired AND s.due_on <= $2
-           ORDER BY s.due_on, q.id LIMIT $3"#,
-        user,
-        today,
-        limit
-    )
-    .fetch_all(c)
-    .await
 }
 
 /// An item's questions that the learner has not started reviewing yet.
@@ -318,6 +298,7 @@ pub async fn schedule(
     Ok(())
 }
 
+/// A recommendation candidate for Today.
 pub struct Rec {
     pub id: Uuid,
     pub slug: String,

@@ -1,13 +1,17 @@
 //! The Today page's own state in one statement: habit settings, learning
 //! days, pauses, minutes done today, whether the learner reflected today,
-//! the active reflection prompts and whether they follow any topics. Each
-//! part is an index range bounded by the learner and a date window.
+//! the active reflection prompts, whether they follow any topics, and the
+//! reviews due. Each part is an index range bounded by the learner and a
+//! date window.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
+use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::Settings;
+use super::{Question, Settings};
+#[cfg(doc)]
+use crate::daily::model::MAX_REVIEWS;
 use crate::daily::model::Pause;
 
 pub struct TodayState {
@@ -17,10 +21,17 @@ pub struct TodayState {
     pub minutes_done: i32,
     pub reflected: bool,
     pub prompts: Vec<(Uuid, String)>,
+    /// Up to [`MAX_REVIEWS`] questions due on or before today, oldest first.
+    pub reviews: Vec<Question>,
     pub has_interests: bool,
 }
 
 /// `None` when the learner has no habit settings yet (not onboarded).
+///
+/// The limit of reviews is written into the SQL (3 is [`MAX_REVIEWS`];
+/// `tests/it/hot_pages.rs` checks they agree): as a parameter, it can make
+/// Postgres plan the statement afresh on every call instead of reusing its
+/// generic plan.
 pub async fn state(
     c: &mut PgConnection,
     user: Uuid,
@@ -42,6 +53,7 @@ pub async fn state(
                       WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'answered'))::int AS "minutes_done!",
                   EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = $1 AND r.local_date = $2) AS "reflected!",
                   coalesce(pr.ids, '{}') AS "prompt_ids!", coalesce(pr.texts, '{}') AS "prompt_texts!",
+                  coalesce(rv.list, '[]') AS "reviews!: Json<Vec<Question>>",
                   EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!"
            FROM learner_habits h
            CROSS JOIN LATERAL (SELECT array_agg(p.starts_on ORDER BY p.starts_on, p.id) AS starts,
@@ -49,6 +61,15 @@ pub async fn state(
                                FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $3) pa
            CROSS JOIN LATERAL (SELECT array_agg(p.id ORDER BY p.id) AS ids, array_agg(p.text ORDER BY p.id) AS texts
                                FROM reflection_prompts p WHERE p.active) pr
+           CROSS JOIN LATERAL (
+               SELECT json_agg(json_build_object('id', q.id, 'item_id', q.item_id, 'item_slug', i.slug,
+                                                 'item_title', i.title, 'prompt', q.prompt, 'options', q.options,
+                                                 'correct', q.correct, 'explanation', q.explanation)
+                               ORDER BY d.due_on, d.id) AS list
+               FROM (SELECT s.question_id AS id, s.due_on FROM review_schedule s
+                     WHERE s.user_id = $1 AND NOT s.retired AND s.due_on <= $2
+                     ORDER BY s.due_on, s.question_id LIMIT 3) d
+               JOIN review_questions q ON q.id = d.id JOIN content_items i ON i.id = q.item_id) rv
            WHERE h.user_id = $1"#,
         user,
         today,
@@ -74,6 +95,7 @@ pub async fn state(
         minutes_done: r.minutes_done,
         reflected: r.reflected,
         prompts: r.prompt_ids.into_iter().zip(r.prompt_texts).collect(),
+        reviews: r.reviews.0,
         has_interests: r.has_interests,
     }))
 }
