@@ -71,7 +71,7 @@ async fn one_word_searches_give_the_pages_of_ranking_every_match() {
         }
         assert_eq!(first.len(), 20);
     }
-    // Several words, and one word with a filter, rank every match: same rule.
+    // Several words rank every match: the same rule.
     let (want, total) = reference(pool, "feedback notes", 0).await;
     assert!(total > 20);
     let res = c.get("/library?q=feedback+notes").await;
