@@ -47,14 +47,14 @@ pub async fn index(
     let topic = topics.iter().find(|t| t.slug == lq.topic);
     let kind = Kind::parse(&lq.kind);
     let length = Length::parse(&lq.length);
-    let (min_minutes, max_minutes) = length.map_or((1, 120), Length::range);
-    let filter = Filter {
+    let mut filter = Filter {
         topic_id: topic.map(|t| t.id),
         kind: kind.map(|k| k.as_str().to_owned()),
-        min_minutes,
-        max_minutes,
-        reference_only: false,
+        ..Filter::all()
     };
+    if let Some(length) = length {
+        (filter.min_minutes, filter.max_minutes) = length.range();
+    }
     let q = clean_query(&lq.q);
     let mut fuzzy = false;
     let (cards, pager) = if q.is_empty() {

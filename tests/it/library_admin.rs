@@ -19,10 +19,15 @@ async fn create_item(admin: &mut Client, fields: &[(&str, &str)]) -> String {
 }
 
 async fn publish(admin: &mut Client, edit_url: &str) {
+    set_status(admin, edit_url, "published").await;
+}
+
+/// Move an item (by its edit URL) to another status as admin.
+pub(crate) async fn set_status(admin: &mut Client, edit_url: &str, to: &str) {
     let res = admin
-        .post(&format!("{edit_url}/status"), &[("to", "published")])
+        .post(&format!("{edit_url}/status"), &[("to", to)])
         .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "to {to}");
 }
 
 #[tokio::test]

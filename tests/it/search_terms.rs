@@ -11,6 +11,7 @@ use crate::harness::{Res, TestApp};
 use crate::hot_pages::{client_for, seeded};
 use crate::item_page::catalogue;
 use crate::library::topic_id;
+use crate::library_admin::set_status;
 
 /// The rule, over the catalogue itself: every published match ranked by
 /// `ts_rank`, then the newest, then the id. One page of titles, and the total.
@@ -125,6 +126,18 @@ async fn assert_terms_current(pool: &PgPool, when: &str) {
     );
 }
 
+/// The authoring form of the test's item, with this summary and body.
+fn item_form<'a>(summary: &'a str, body: &'a str, topic: &'a str) -> [(&'a str, &'a str); 6] {
+    [
+        ("title", "Zebrafish care for O'Neil's lab"),
+        ("summary", summary),
+        ("kind", "article"),
+        ("body", body),
+        ("minutes", "4"),
+        ("topics", topic),
+    ]
+}
+
 #[tokio::test]
 async fn the_terms_follow_the_catalogue() {
     let app = TestApp::demo().await;
@@ -142,14 +155,11 @@ async fn the_terms_follow_the_catalogue() {
     let res = admin
         .post(
             "/admin/library",
-            &[
-                ("title", "Zebrafish care for O'Neil's lab"),
-                ("summary", "Feeding, water and the C:\\ drive notes."),
-                ("kind", "article"),
-                ("body", "Zebrafish like clean water."),
-                ("minutes", "4"),
-                ("topics", &topic),
-            ],
+            &item_form(
+                "Feeding, water and the C:\\ drive notes.",
+                "Zebrafish like clean water.",
+                &topic,
+            ),
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text(".error"));
@@ -161,28 +171,16 @@ async fn the_terms_follow_the_catalogue() {
     );
     assert_terms_current(pool, "draft").await;
 
-    let res = admin
-        .post(&format!("{edit}/status"), &[("to", "published")])
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    set_status(&mut admin, &edit, "published").await;
     assert_terms_current(pool, "published").await;
     for q in ["zebrafish", "Zebrafish", "neil", "drive"] {
         assert!(found(&learner.get(&format!("/library?q={q}")).await), "{q}");
     }
 
-    let form = admin.get(&edit).await;
-    assert_eq!(form.status, StatusCode::OK);
     let res = admin
         .post(
             &edit,
-            &[
-                ("title", "Zebrafish care for O'Neil's lab"),
-                ("summary", "Feeding and water quality."),
-                ("kind", "article"),
-                ("body", "Axolotls too."),
-                ("minutes", "4"),
-                ("topics", &topic),
-            ],
+            &item_form("Feeding and water quality.", "Axolotls too.", &topic),
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
@@ -193,10 +191,7 @@ async fn the_terms_follow_the_catalogue() {
         "an old word is gone"
     );
 
-    let res = admin
-        .post(&format!("{edit}/status"), &[("to", "archived")])
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    set_status(&mut admin, &edit, "archived").await;
     assert_terms_current(pool, "archived").await;
     assert!(
         !found(&learner.get("/library?q=zebrafish").await),
@@ -212,10 +207,7 @@ async fn the_terms_follow_the_catalogue() {
     .await
     .unwrap();
     assert_terms_current(pool, "re-dated").await;
-    let res = admin
-        .post(&format!("{edit}/status"), &[("to", "published")])
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    set_status(&mut admin, &edit, "published").await;
     assert_terms_current(pool, "published again").await;
     sqlx::query("DELETE FROM content_items WHERE title = 'Zebrafish care for O''Neil''s lab'")
         .execute(pool)

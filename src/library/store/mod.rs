@@ -26,7 +26,7 @@ pub struct Card {
 }
 
 /// What a browse or search is narrowed to.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     pub topic_id: Option<Uuid>,
     pub kind: Option<String>,
@@ -46,11 +46,7 @@ impl Filter {
 
     /// Nothing narrowed: every published item.
     pub fn is_all(&self) -> bool {
-        self.topic_id.is_none()
-            && self.kind.is_none()
-            && self.min_minutes <= 1
-            && self.max_minutes >= 120
-            && !self.reference_only
+        *self == Filter::all()
     }
 }
 
