@@ -12,6 +12,8 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use sqlx::PgPool;
+
+use crate::db::pool::Db;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -28,7 +30,8 @@ use crate::{
 
 #[derive(Clone)]
 pub struct AppState {
-    pub db: PgPool,
+    /// Requests' connections (see `db::pool`).
+    pub db: Db,
     pub settings: Arc<Settings>,
     pub mailer: Mailer,
     /// Set on SIGTERM: `/readyz` answers 503 while the server drains.
@@ -38,7 +41,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: PgPool, settings: Settings, mailer: Mailer) -> Self {
         AppState {
-            db,
+            db: Db::like(&db),
             settings: Arc::new(settings),
             mailer,
             draining: Arc::new(AtomicBool::new(false)),

@@ -185,6 +185,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             stop.clone().cancelled_owned(),
         ))
     };
+    let requests_db = state.db.clone();
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(stop.clone().cancelled_owned())
@@ -195,6 +196,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Err(_) => tracing::warn!("background worker did not stop in time"),
         _ => {}
     }
+    requests_db.close();
     db.shutdown().await?;
     tracing::info!("stopped");
     served.context("the web server failed")

@@ -1,11 +1,13 @@
 //! When a pooled connection needs a round trip to prove it is alive.
 //!
-//! sqlx pings every connection as it goes back to the pool, so one that was
-//! released a moment ago is known to be alive. Pinging it again at acquire
-//! costs a round trip per acquire (two per signed-in request) for nothing. A
-//! connection is pinged at acquire only when it has been idle for a while, or
-//! when a connection was lost recently (the database restarted or dropped its
-//! connections): then every connection is suspect until the pool has healed.
+//! Neither pool sends one on every use. The requests' pool (`db::pool`)
+//! hands a released connection straight to the next request, and sqlx's pool
+//! (the worker's) pings each connection as it takes it back, so one that was
+//! used a moment ago is taken as alive. A connection is pinged before use only
+//! when it has been idle for a while, or when a connection was lost recently
+//! (the database restarted or dropped its connections): then every connection
+//! is suspect until the pool has healed. One idle for [`IDLE_TIMEOUT`] is
+//! closed instead.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -15,6 +17,28 @@ use std::time::{Duration, Instant};
 pub const TRUST_IDLE: Duration = Duration::from_secs(1);
 /// After a lost connection, ping every connection for this long.
 pub const SUSPECT_FOR: Duration = Duration::from_secs(10);
+/// Idle this long or more: close instead of reusing.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// What to do with an idle connection before handing it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reuse {
+    Use,
+    Ping,
+    Close,
+}
+
+/// The check for a connection idle for `idle_for`, given how long ago a
+/// connection was last lost (`None`: never).
+pub fn reuse(idle_for: Duration, since_lost: Option<Duration>) -> Reuse {
+    if idle_for >= IDLE_TIMEOUT {
+        Reuse::Close
+    } else if needs_ping(idle_for, since_lost) {
+        Reuse::Ping
+    } else {
+        Reuse::Use
+    }
+}
 
 /// Whether a connection idle for `idle_for` must be pinged before use, given
 /// how long ago a connection was last lost (`None`: never).
@@ -92,6 +116,16 @@ mod tests {
         assert!(needs_ping(ms(0), Some(ms(0))));
         assert!(needs_ping(ms(1), Some(SUSPECT_FOR - ms(1))));
         assert!(!needs_ping(ms(1), Some(SUSPECT_FOR)));
+    }
+
+    #[test]
+    fn a_connection_idle_for_minutes_is_closed_not_reused() {
+        assert_eq!(reuse(ms(0), None), Reuse::Use);
+        assert_eq!(reuse(ms(0), Some(ms(0))), Reuse::Ping);
+        assert_eq!(reuse(TRUST_IDLE, None), Reuse::Ping);
+        assert_eq!(reuse(IDLE_TIMEOUT - ms(1), None), Reuse::Ping);
+        assert_eq!(reuse(IDLE_TIMEOUT, None), Reuse::Close);
+        assert_eq!(reuse(IDLE_TIMEOUT, Some(ms(0))), Reuse::Close);
     }
 
     #[test]

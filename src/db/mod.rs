@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod health;
+pub mod pool;
 
 use std::time::Duration;
 
@@ -13,9 +14,11 @@ use crate::config::DbArgs;
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
-/// A small pool: a connection that sat idle, or any connection after one was
-/// lost, is pinged before use (see [`health`]), so a Postgres restart heals by
-/// itself; a 2 s acquire timeout becomes a 503 instead of a hang.
+/// A small pool (the worker's and the commands'; requests use [`pool::Db`],
+/// built from the same options): a connection that sat idle, or any
+/// connection after one was lost, is pinged before use (see [`health`]), so a
+/// Postgres restart heals by itself; a 2 s acquire timeout becomes a 503
+/// instead of a hang.
 pub fn pool_options(size: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(size)
@@ -30,7 +33,7 @@ pub fn pool_options(size: u32) -> PgPoolOptions {
                 Ok(true)
             })
         })
-        .idle_timeout(Duration::from_secs(300))
+        .idle_timeout(health::IDLE_TIMEOUT)
 }
 
 pub async fn connect(options: PgConnectOptions, size: u32) -> anyhow::Result<PgPool> {

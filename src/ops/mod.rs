@@ -26,7 +26,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
     if state.draining.load(Ordering::SeqCst) {
         return (StatusCode::SERVICE_UNAVAILABLE, "draining").into_response();
     }
-    match sqlx::query("SELECT 1").execute(&state.db).await {
+    let ping = async {
+        let mut c = state.db.acquire().await?;
+        sqlx::query("SELECT 1").execute(&mut *c).await
+    };
+    match ping.await {
         Ok(_) => "ready".into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

@@ -10,6 +10,7 @@ mod campaigns;
 mod cli;
 mod cluster;
 mod daily;
+mod db_pool;
 mod goals;
 mod habit;
 mod hot_pages;

@@ -22,7 +22,7 @@ async fn health_and_readiness() {
         StatusCode::OK,
         "still alive while draining"
     );
-    app.pool.close().await;
+    app.state.db.close();
     app.state.draining.store(false, Ordering::SeqCst);
     assert_eq!(
         c.get("/readyz").await.status,
@@ -102,7 +102,7 @@ async fn an_exhausted_pool_answers_503_instead_of_hanging() {
     let app = TestApp::with_pool(fresh_db(1).await);
     inflow::demo::seed(&app.pool).await.unwrap();
     let mut c = app.signed_in("admin@example.com").await;
-    let held = app.pool.acquire().await.unwrap();
+    let held = app.state.db.acquire().await.unwrap();
     let started = std::time::Instant::now();
     let res = c.get("/admin/people").await;
     assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE);
@@ -169,10 +169,11 @@ async fn the_pool_heals_after_the_database_drops_its_connections() {
 /// pool's connections sit idle (used a moment ago, so not pinged by age).
 async fn cut_connections(app: &TestApp) {
     let (a, b) = (
-        app.pool.acquire().await.unwrap(),
-        app.pool.acquire().await.unwrap(),
+        app.state.db.acquire().await.unwrap(),
+        app.state.db.acquire().await.unwrap(),
     );
     drop((a, b)); // two idle connections in the pool
+    assert!(app.state.db.idle() >= 2);
     let mut killer = app.pool.acquire().await.unwrap();
     let killed: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity
