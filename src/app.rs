@@ -12,8 +12,6 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use sqlx::PgPool;
-
-use crate::db::pool::Db;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -22,6 +20,7 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::config::Settings;
+use crate::db::pool::Db;
 use crate::mail::Mailer;
 use crate::{
     admin, auth, campaigns, daily, goals, home, library, notifications, ops, people, reflections,
