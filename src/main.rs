@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: malloc and free were about a
 /// fifth of Inflow's CPU samples under load; with mimalloc, 9–14 % more pages
-/// a second (BENCHMARKS.md), for about 12 MiB more resident memory.
+/// a second (BENCHMARKS.md), for 11–17 MiB more resident memory.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
