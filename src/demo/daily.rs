@@ -246,8 +246,7 @@ pub async fn seed(
             if !learned(n, k) {
                 continue;
             }
-            let at = now - Duration::days(k) - Duration::hours(2);
-            let local_date = activity::local_date(tz, at);
+            let (at, local_date) = super::learning_day(tz, now, k);
             // A completed item when one is left, else an answered question.
             let (verb, object_type, object_id) =
                 match recs_pool.iter().find(|i| !done_items.contains(*i)) {

@@ -209,6 +209,19 @@ pub async fn seed(pool: &PgPool) -> anyhow::Result<i64> {
     Ok(n)
 }
 
+/// A demo learning day `days_ago` days before the learner's own today (in
+/// `tz`), whatever the hour now: noon that day, or now for today before noon.
+pub(crate) fn learning_day(
+    tz: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    days_ago: i64,
+) -> (chrono::DateTime<chrono::Utc>, chrono::NaiveDate) {
+    let date = crate::activity::local_date(tz, now) - chrono::Duration::days(days_ago);
+    let noon = chrono::NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default();
+    let at = crate::campaigns::model::release_instant(tz, date, noon).min(now);
+    (at, date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! Demo journal: eight prompts and a few weeks of entries (some shared
 //! with the manager, some answering prompts, some about library items).
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -172,8 +172,7 @@ async fn write(
     now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
     let (days_ago, prompt, item, parts, tags, shared) = d;
-    let at = now - Duration::days(*days_ago) - Duration::hours(3);
-    let local_date = activity::local_date(tz, at);
+    let (at, local_date) = super::learning_day(tz, now, *days_ago);
     let item_id = match item {
         Some(slug) => items::by_slug(c, slug).await?.map(|i| i.id),
         None => None,

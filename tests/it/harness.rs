@@ -168,6 +168,22 @@ impl TestApp {
             .unwrap()
     }
 
+    /// The days `email` learned this week before today, in their own zone:
+    /// what "this week" shows before they learn today (it depends on the
+    /// weekday the test runs on).
+    pub async fn week_days_before_today(&self, email: &str) -> i64 {
+        sqlx::query_scalar(
+            "SELECT count(DISTINCT a.local_date) FROM activities a JOIN users u ON u.id = a.user_id
+             WHERE u.email = $1 AND a.verb IN ('completed', 'answered', 'reflected')
+               AND a.local_date >= date_trunc('week', now() AT TIME ZONE u.timezone)::date
+               AND a.local_date < (now() AT TIME ZONE u.timezone)::date",
+        )
+        .bind(email)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap()
+    }
+
     /// The newest outbox message to `to`, and the first link in it.
     pub async fn last_mail_link(&self, to: &str) -> Option<String> {
         let body: Option<String> = sqlx::query_scalar(

@@ -37,12 +37,17 @@ async fn type_into(c: &Client, css: &str, text: &str) {
         .unwrap();
 }
 
-/// Library → search → item → Done → its question → a reflection → Today.
-async fn learner_journey(c: &Client, base: &str, checks: bool) -> Vec<String> {
+/// Library → search → item → Done → its question → a reflection → Today;
+/// `week`: the days the learner learned this week before today.
+async fn learner_journey(c: &Client, base: &str, checks: bool, week: i64) -> Vec<String> {
     let mut problems = Vec::new();
     sign_in(c, base, "learner@example.com").await;
     assert_eq!(c.current_url().await.unwrap().path(), "/today");
-    assert!(text(c, ".habit-stats").await.contains("0 of 3 days"));
+    assert!(
+        text(c, ".habit-stats")
+            .await
+            .contains(&format!("{week} of 3 days"))
+    );
     if checks {
         problems.extend(check(c, "today").await);
     }
@@ -92,7 +97,9 @@ async fn learner_journey(c: &Client, base: &str, checks: bool) -> Vec<String> {
     }
     follow_in(c, "Main", "Today").await;
     assert!(
-        text(c, ".habit-stats").await.contains("1 of 3 days"),
+        text(c, ".habit-stats")
+            .await
+            .contains(&format!("{} of 3 days", week + 1)),
         "the weekly target moved"
     );
     problems
@@ -103,7 +110,8 @@ async fn a_learner_learns_answers_reflects_and_sees_the_week_move() {
     let app = TestApp::demo().await;
     let base = serve(&app).await;
     let c = browser(true).await;
-    let mut problems = learner_journey(&c, &base, true).await;
+    let week = app.week_days_before_today("learner@example.com").await;
+    let mut problems = learner_journey(&c, &base, true, week).await;
     check_navigation(&c, "Main", &LEARNER_NAV, &mut problems).await;
     for link in ["Notifications", "My habit", "Leo Martins"] {
         follow(&c, link).await;
@@ -127,6 +135,7 @@ async fn the_learner_journey_works_with_the_keyboard_only() {
     let app = TestApp::demo().await;
     let base = serve(&app).await;
     let c = browser(true).await;
+    let week = app.week_days_before_today("learner@example.com").await;
     c.goto(&format!("{base}/login")).await.unwrap();
     type_into(&c, "#email", "learner@example.com").await;
     type_into(&c, "#password", inflow::demo::PASSWORD).await;
@@ -145,7 +154,11 @@ async fn the_learner_journey_works_with_the_keyboard_only() {
     press_enter(&c, Locator::Css("main form.card button[type=submit]")).await;
     assert!(text(&c, "[role=status]").await.contains("Saved"));
     press_enter(&c, Locator::LinkText("Today")).await;
-    assert!(text(&c, ".habit-stats").await.contains("1 of 3 days"));
+    assert!(
+        text(&c, ".habit-stats")
+            .await
+            .contains(&format!("{} of 3 days", week + 1))
+    );
     c.close().await.unwrap();
 }
 
@@ -154,7 +167,8 @@ async fn the_learner_journey_works_without_javascript() {
     let app = TestApp::demo().await;
     let base = serve(&app).await;
     let c = browser(false).await;
-    let problems = learner_journey(&c, &base, false).await;
+    let week = app.week_days_before_today("learner@example.com").await;
+    let problems = learner_journey(&c, &base, false, week).await;
     c.close().await.unwrap();
     assert_clean(&problems);
 }
