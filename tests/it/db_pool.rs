@@ -37,6 +37,14 @@ async fn count(pool: &PgPool) -> i32 {
         .unwrap()
 }
 
+async fn set(c: &mut sqlx::PgConnection, n: i32) {
+    sqlx::query("UPDATE counter SET n = $1 WHERE id = 1")
+        .bind(n)
+        .execute(c)
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn a_released_connection_is_handed_to_the_next_request_as_it_is() {
     let (_pool, db) = db_of(2, Duration::from_secs(2)).await;
@@ -85,18 +93,12 @@ async fn a_transaction_dropped_without_commit_is_undone_before_its_connection_is
 async fn a_committed_transaction_is_kept_and_its_connection_reused() {
     let (pool, db) = db_of(1, Duration::from_secs(2)).await;
     let mut tx = db.begin().await.unwrap();
-    sqlx::query("UPDATE counter SET n = 7 WHERE id = 1")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    set(&mut tx, 7).await;
     tx.commit().await.unwrap();
     assert_eq!(count(&pool).await, 7);
     assert_eq!(db.idle(), 1);
     let mut tx = db.begin().await.unwrap();
-    sqlx::query("UPDATE counter SET n = 8 WHERE id = 1")
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    set(&mut tx, 8).await;
     tx.rollback().await.unwrap();
     assert_eq!(count(&pool).await, 7, "rolled back on request");
     assert_eq!(db.idle(), 1);
