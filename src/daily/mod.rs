@@ -6,6 +6,7 @@
 pub mod forms;
 mod habit;
 pub mod model;
+pub mod plan;
 pub mod store;
 mod today;
 pub mod views;

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 
 /// An "I'm away" period, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +143,23 @@ pub const REVIEW_MINUTES: i32 = 1;
 /// What a reflection prompt takes out of the daily budget.
 pub const REFLECTION_MINUTES: i32 = 2;
 
+/// A learner's plan is prepared ahead for each new day while they opened
+/// Today within this many days; after that it is dropped, and rebuilt on
+/// their next visit.
+pub const PLAN_IDLE_DAYS: i64 = 14;
+
+/// Whether to prepare the next day's plan for a learner who last opened
+/// Today on `opened_on`.
+pub fn keeps_plan(opened_on: NaiveDate, today: NaiveDate) -> bool {
+    (today - opened_on).num_days() <= PLAN_IDLE_DAYS
+}
+
+/// The instant the learner's next local day begins (the first instant after
+/// a gap when midnight is skipped); an unknown zone counts as UTC.
+pub fn next_day_starts(timezone: &str, today: NaiveDate) -> DateTime<Utc> {
+    crate::campaigns::model::release_instant(timezone, today + Duration::days(1), NaiveTime::MIN)
+}
+
 /// A number that is the same for one learner on one date, and different the next day.
 pub fn daily_seed(user: &str, date: NaiveDate) -> u64 {
     let mut h = DefaultHasher::new();
@@ -193,6 +210,36 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn plans_are_prepared_for_a_fortnight_after_the_last_visit() {
+        let opened = d("2026-11-02");
+        assert!(keeps_plan(opened, opened));
+        assert!(keeps_plan(opened, d("2026-11-16")));
+        assert!(!keeps_plan(opened, d("2026-11-17")));
+    }
+
+    #[test]
+    fn the_next_day_starts_at_local_midnight() {
+        use chrono::TimeZone;
+        // London in summer time, then in winter time after the clocks go back.
+        assert_eq!(
+            next_day_starts("Europe/London", d("2026-10-23")),
+            Utc.with_ymd_and_hms(2026, 10, 23, 23, 0, 0).unwrap()
+        );
+        assert_eq!(
+            next_day_starts("Europe/London", d("2026-10-25")),
+            Utc.with_ymd_and_hms(2026, 10, 26, 0, 0, 0).unwrap()
+        );
+        assert_eq!(
+            next_day_starts("Asia/Kolkata", d("2026-12-01")),
+            Utc.with_ymd_and_hms(2026, 12, 1, 18, 30, 0).unwrap()
+        );
+        assert_eq!(
+            next_day_starts("Not/AZone", d("2026-12-01")),
+            Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap()
+        );
     }
 
     fn run(from: &str, n: i64) -> Vec<NaiveDate> {

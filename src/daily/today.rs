@@ -8,8 +8,8 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::model::{self, Candidate, REVIEW_MINUTES};
-use super::store;
 use super::views::{HistoryPage, QuestionsPage, RecCard, StepCard, TodayPage, heat_cells};
+use super::{plan, store};
 use crate::activity::{self, Verb};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
@@ -50,15 +50,25 @@ pub async fn today(
         store::raise_best_streak(&mut c, user.id, habit.longest as i32).await?;
     }
     let paused_until = pauses.iter().find(|p| p.covers(today)).map(|p| p.ends_on);
-    // A pause keeps the page quiet: no reviews, no recommendations.
-    let (reviews, recs) = if paused_until.is_some() {
-        (Vec::new(), Vec::new())
+    // A pause keeps the page quiet: no reviews, no recommendations, no
+    // steps. Otherwise today's plan brings the candidates and the campaign
+    // rows; the day's first visit builds it.
+    let (reviews, recs, rows) = if paused_until.is_some() {
+        (Vec::new(), Vec::new(), Vec::new())
+    } else if let Some(plan) = st.plan {
+        (st.reviews, plan.recs, plan.steps)
     } else {
-        (
-            st.reviews,
-            store::recommendations(&mut c, user.id, st.has_interests, model::REC_CANDIDATES)
-                .await?,
-        )
+        let inputs = plan::Inputs {
+            user: user.id,
+            timezone: &user.timezone,
+            today,
+            opened_on: today,
+            version: st.plan_version,
+            epoch: st.epoch,
+            has_interests: st.has_interests,
+        };
+        let (recs, rows) = plan::build(&mut c, &inputs).await?;
+        (st.reviews, recs, rows)
     };
     // One reflection prompt a day, rotating per learner, until they reflect.
     let (prompts, reflected) = (st.prompts, st.reflected);
@@ -75,15 +85,9 @@ pub async fn today(
         } else {
             0
         };
-    // Released campaign steps not done yet come first (one query).
-    let followed = if paused_until.is_some() {
-        Vec::new()
-    } else {
-        let rows =
-            crate::campaigns::store::learner::steps_of(&mut c, user.id, None, Some(today)).await?;
-        let now = crate::campaigns::model::local_now(&user.timezone, Utc::now());
-        crate::campaigns::plan::plan(rows, &pauses, now)
-    };
+    // Released campaign steps not done yet come first.
+    let now = crate::campaigns::model::local_now(&user.timezone, Utc::now());
+    let followed = crate::campaigns::plan::plan(rows, &pauses, now);
     let waiting = crate::campaigns::plan::waiting(&followed, today);
     let step_c: Vec<Candidate> = waiting
         .iter()

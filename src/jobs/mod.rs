@@ -95,6 +95,29 @@ impl TaskHandler for EnrolAudiences {
     }
 }
 
+/// Prepares Today's plan for learners whose new local day has started, so
+/// the morning's first visits read a plan instead of building one.
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct PreparePlans {}
+
+impl TaskHandler for PreparePlans {
+    const IDENTIFIER: &'static str = "prepare_plans";
+
+    async fn run(self, ctx: WorkerContext) -> impl IntoTaskHandlerResult {
+        let p = crate::daily::plan::prepare_due(ctx.pg_pool(), chrono::Utc::now(), 3000)
+            .await
+            .map_err(|e| e.to_string())?;
+        if p != Default::default() {
+            tracing::info!(
+                built = p.built,
+                dropped = p.dropped,
+                "today's plans prepared"
+            );
+        }
+        Ok::<(), String>(())
+    }
+}
+
 /// Run the worker until `shutdown` completes, then let running jobs finish.
 pub async fn run(
     pool: PgPool,
@@ -109,10 +132,12 @@ pub async fn run(
         .define_job::<GoalReminders>()
         .define_job::<DigestTick>()
         .define_job::<EnrolAudiences>()
+        .define_job::<PreparePlans>()
         .add_extension(delivery)
         .with_cron("*/15 * * * * purge_expired")?
         .with_cron("* * * * * digest_tick")?
         .with_cron("*/15 * * * * enrol_audiences")?
+        .with_cron("* * * * * prepare_plans")?
         .with_cron("0 7 * * * goal_reminders")?
         .heartbeat_interval(Duration::from_secs(30))
         .listen_os_shutdown_signals(false)

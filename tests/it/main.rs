@@ -27,3 +27,4 @@ mod search_snippets;
 mod search_terms;
 mod settings;
 mod team_page;
+mod today_plan;

@@ -1,8 +1,12 @@
 //! Every SQL query of daily learning. The Today page runs [`TODAY_QUERIES`]
-//! statements after the session lookup: its own state ([`today::state`]),
-//! due reviews, recommendations and the campaigns' steps; each is bounded by
-//! the learner and a date window, whatever the learner's history.
+//! statement after the session lookup when today's plan is current: its own
+//! state with the plan ([`today::state`]). On the day's first visit (or after
+//! a change that makes the plan stale) it runs [`TODAY_BUILD_QUERIES`]: the
+//! state, recommendations, the campaigns' steps, and the plan's save. Each
+//! is bounded by the learner and a date window, whatever the learner's
+//! history.
 
+pub mod plan;
 pub mod today;
 
 use chrono::NaiveDate;
@@ -12,9 +16,12 @@ use uuid::Uuid;
 use super::model::{Pause, Review};
 
 /// Today's state (settings, learning days, pauses, minutes done, reflected
-/// today, prompts, due reviews), recommendations, and the learner's campaign
-/// steps (`campaigns::store::learner::steps_of`).
-pub const TODAY_QUERIES: usize = 3;
+/// today, prompts, due reviews) with today's plan.
+pub const TODAY_QUERIES: usize = 1;
+
+/// The state, recommendations, the learner's campaign steps
+/// (`campaigns::store::learner::steps_of`) and the plan's save.
+pub const TODAY_BUILD_QUERIES: usize = 4;
 
 pub struct Settings {
     pub daily_minutes: i32,
@@ -299,6 +306,7 @@ pub async fn schedule(
 }
 
 /// A recommendation candidate for Today.
+#[derive(Debug, serde::Deserialize)]
 pub struct Rec {
     pub id: Uuid,
     pub slug: String,

@@ -1,15 +1,18 @@
 //! The Today page's own state in one statement: habit settings, learning
 //! days, pauses, minutes done today, whether the learner reflected today,
-//! the active reflection prompts, whether they follow any topics, and the
-//! reviews due. Each part is an index range bounded by the learner and a
-//! date window.
+//! the active reflection prompts, whether they follow any topics, the
+//! reviews due, and today's plan when it is current (its candidates with
+//! their cards as they are now, less what was done today; its campaign
+//! steps). Each part is an index range bounded by the learner and a date
+//! window.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{Question, Settings};
+use super::{Question, Rec, Settings};
+use crate::campaigns::store::learner::LearnerStep;
 #[cfg(doc)]
 use crate::daily::model::MAX_REVIEWS;
 use crate::daily::model::Pause;
@@ -24,6 +27,18 @@ pub struct TodayState {
     /// Up to [`MAX_REVIEWS`] questions due on or before today, oldest first.
     pub reviews: Vec<Question>,
     pub has_interests: bool,
+    /// What a plan built now must carry to be current (`learner_plans`).
+    pub plan_version: i64,
+    pub epoch: i64,
+    /// Today's plan, when one is current.
+    pub plan: Option<Plan>,
+}
+
+/// A current plan as read back: the candidates still open, best first, and
+/// the learner's campaign rows as they were when it was built.
+pub struct Plan {
+    pub recs: Vec<Rec>,
+    pub steps: Vec<LearnerStep>,
 }
 
 /// `None` when the learner has no habit settings yet (not onboarded).
@@ -54,8 +69,22 @@ pub async fn state(
                   EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = $1 AND r.local_date = $2) AS "reflected!",
                   coalesce(pr.ids, '{}') AS "prompt_ids!", coalesce(pr.texts, '{}') AS "prompt_texts!",
                   coalesce(rv.list, '[]') AS "reviews!: Json<Vec<Question>>",
-                  EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!"
+                  EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!",
+                  h.plan_version, ep.n AS epoch,
+                  lp.steps AS "plan_steps?: Json<Vec<LearnerStep>>",
+                  (SELECT coalesce(json_agg(json_build_object('id', i.id, 'slug', i.slug, 'title', i.title,
+                                                              'summary', i.summary, 'kind', i.kind,
+                                                              'minutes', i.minutes, 'topic', u.topic)
+                                            ORDER BY u.n), '[]')
+                   FROM unnest(lp.rec_ids, lp.rec_topics) WITH ORDINALITY u(id, topic, n)
+                   JOIN content_items i ON i.id = u.id AND i.status = 'published'
+                   WHERE u.id NOT IN (SELECT a.object_id FROM activities a
+                                      WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
+                                        AND a.object_type = 'item')) AS "plan_recs?: Json<Vec<Rec>>"
            FROM learner_habits h
+           CROSS JOIN plan_epoch ep
+           LEFT JOIN learner_plans lp ON lp.user_id = h.user_id AND lp.local_date = $2
+                                     AND lp.version = h.plan_version AND lp.epoch = ep.n
            CROSS JOIN LATERAL (SELECT array_agg(p.starts_on ORDER BY p.starts_on, p.id) AS starts,
                                       array_agg(p.ends_on ORDER BY p.starts_on, p.id) AS ends
                                FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $3) pa
@@ -97,5 +126,11 @@ pub async fn state(
         prompts: r.prompt_ids.into_iter().zip(r.prompt_texts).collect(),
         reviews: r.reviews.0,
         has_interests: r.has_interests,
+        plan_version: r.plan_version,
+        epoch: r.epoch,
+        plan: r.plan_steps.zip(r.plan_recs).map(|(steps, recs)| Plan {
+            recs: recs.0,
+            steps: steps.0,
+        }),
     }))
 }

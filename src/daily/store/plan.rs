@@ -1,0 +1,93 @@
+//! SQL of Today's plans (`learner_plans`, see its migration for when a plan
+//! is current): saving one, the plans whose learner's next day has started
+//! (for the worker, by index on `next_day_at`), and dropping idle ones.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+use super::Rec;
+use crate::campaigns::store::learner::LearnerStep;
+
+pub struct NewPlan<'a> {
+    pub user: Uuid,
+    pub local_date: NaiveDate,
+    pub next_day_at: DateTime<Utc>,
+    /// The day the learner opened Today (kept when the worker prepares it).
+    pub opened_on: NaiveDate,
+    /// `learner_habits.plan_version` and `plan_epoch.n`, read before the
+    /// candidates and steps were: a change after that read leaves the plan
+    /// stale, never wrongly current.
+    pub version: i64,
+    pub epoch: i64,
+    pub recs: &'a [Rec],
+    pub steps: &'a [LearnerStep],
+}
+
+pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<()> {
+    let ids: Vec<Uuid> = p.recs.iter().map(|r| r.id).collect();
+    let topics: Vec<Option<String>> = p.recs.iter().map(|r| r.topic.clone()).collect();
+    sqlx::query!(
+        "INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch,
+                                    rec_ids, rec_topics, steps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT (user_id) DO UPDATE SET
+             local_date = EXCLUDED.local_date, next_day_at = EXCLUDED.next_day_at,
+             opened_on = GREATEST(learner_plans.opened_on, EXCLUDED.opened_on),
+             version = EXCLUDED.version, epoch = EXCLUDED.epoch, rec_ids = EXCLUDED.rec_ids,
+             rec_topics = EXCLUDED.rec_topics, steps = EXCLUDED.steps, built_at = now()",
+        p.user,
+        p.local_date,
+        p.next_day_at,
+        p.opened_on,
+        p.version,
+        p.epoch,
+        &ids,
+        &topics as &[Option<String>],
+        Json(p.steps) as _,
+    )
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// A plan whose learner's next day has started, with what preparing the
+/// next one needs.
+pub struct Due {
+    pub user_id: Uuid,
+    pub timezone: String,
+    pub active: bool,
+    pub opened_on: NaiveDate,
+    pub version: i64,
+    pub epoch: i64,
+    pub has_interests: bool,
+}
+
+/// Up to `limit` plans whose next day started by `now`, earliest first.
+pub async fn due(c: &mut PgConnection, now: DateTime<Utc>, limit: i64) -> sqlx::Result<Vec<Due>> {
+    sqlx::query_as!(
+        Due,
+        r#"SELECT lp.user_id, u.timezone, u.active, lp.opened_on, h.plan_version AS version, ep.n AS epoch,
+                  EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = lp.user_id) AS "has_interests!"
+           FROM learner_plans lp
+           JOIN users u ON u.id = lp.user_id
+           JOIN learner_habits h ON h.user_id = lp.user_id
+           CROSS JOIN plan_epoch ep
+           WHERE lp.next_day_at <= $1
+           ORDER BY lp.next_day_at
+           LIMIT $2"#,
+        now,
+        limit
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// Drop these learners' plans (away too long, or no longer active).
+pub async fn drop_plans(c: &mut PgConnection, users: &[Uuid]) -> sqlx::Result<()> {
+    sqlx::query!("DELETE FROM learner_plans WHERE user_id = ANY($1)", users)
+        .execute(c)
+        .await?;
+    Ok(())
+}

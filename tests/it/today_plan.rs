@@ -1,0 +1,269 @@
+//! Today's plan (`learner_plans`): built on the day's first visit and read
+//! back afterwards; what the learner does today shows at once; a change to
+//! their inputs or to the catalogue makes it stale; the worker prepares the
+//! next day's plan and drops idle ones.
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use uuid::Uuid;
+
+use crate::daily::{local_today, user_id};
+use crate::harness::{Client, TestApp};
+use inflow::daily::model::REC_CANDIDATES;
+
+const LEO: &str = "learner@example.com";
+
+#[derive(sqlx::FromRow)]
+struct PlanRow {
+    local_date: NaiveDate,
+    opened_on: NaiveDate,
+    built_at: DateTime<Utc>,
+    rec_ids: Vec<Uuid>,
+    current: bool,
+}
+
+/// The learner's plan, and whether it is current for `today`.
+async fn plan_of(app: &TestApp, user: Uuid, today: NaiveDate) -> Option<PlanRow> {
+    sqlx::query_as(
+        "SELECT lp.local_date, lp.opened_on, lp.built_at, lp.rec_ids,
+                lp.local_date = $2 AND lp.version = h.plan_version
+                    AND lp.epoch = (SELECT n FROM plan_epoch) AS current
+         FROM learner_plans lp JOIN learner_habits h ON h.user_id = lp.user_id
+         WHERE lp.user_id = $1",
+    )
+    .bind(user)
+    .bind(today)
+    .fetch_optional(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// The candidates a plan built now would hold.
+async fn fresh_candidates(app: &TestApp, user: Uuid) -> Vec<Uuid> {
+    let mut c = app.pool.acquire().await.unwrap();
+    let has: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM learner_interests WHERE user_id = $1)")
+            .bind(user)
+            .fetch_one(&mut *c)
+            .await
+            .unwrap();
+    inflow::daily::store::recommendations(&mut c, user, has, REC_CANDIDATES)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+async fn today_page(c: &mut Client) -> crate::harness::Res {
+    let res = c.get("/today").await;
+    assert_eq!(res.status, StatusCode::OK);
+    res
+}
+
+#[tokio::test]
+async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
+    let app = TestApp::demo().await;
+    let leo = user_id(&app, LEO).await;
+    let tz: String = sqlx::query_scalar("SELECT timezone FROM users WHERE id = $1")
+        .bind(leo)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let today = local_today(&tz);
+    sqlx::query("DELETE FROM learner_plans")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut c = app.signed_in(LEO).await;
+
+    let first = today_page(&mut c).await;
+    let plan = plan_of(&app, leo, today).await.expect("a plan was built");
+    assert!(plan.current);
+    assert_eq!((plan.local_date, plan.opened_on), (today, today));
+    assert_eq!(plan.rec_ids, fresh_candidates(&app, leo).await);
+    assert!(!plan.rec_ids.is_empty(), "Leo has candidates");
+
+    // Read back: the same page, and the plan was not rebuilt.
+    let again = today_page(&mut c).await;
+    assert_eq!(first.text("main"), again.text("main"));
+    let read = plan_of(&app, leo, today).await.unwrap();
+    assert_eq!(read.built_at, plan.built_at, "read back, not rebuilt");
+
+    // Done today: gone from the page at once, without a rebuild.
+    let titles = again.texts(".item-card h3");
+    assert!(!titles.is_empty(), "Leo has recommendations today");
+    let done_href = again.doc();
+    let slug = done_href
+        .select(&scraper::Selector::parse(".item-card h3 a").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap()
+        .trim_start_matches("/library/")
+        .to_owned();
+    let res = c
+        .post(&format!("/library/{slug}/done"), &[("back", "/today")])
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = today_page(&mut c).await;
+    assert!(
+        !after.texts(".item-card h3").contains(&titles[0]),
+        "{} is done today",
+        titles[0]
+    );
+    let read = plan_of(&app, leo, today).await.unwrap();
+    assert!(read.current);
+    assert_eq!(
+        read.built_at, plan.built_at,
+        "done today is read, not rebuilt"
+    );
+
+    // Archived by L&D: gone at once (cards are read live).
+    let titles = after.texts(".item-card h3");
+    let (item, title): (Uuid, String) =
+        sqlx::query_as("SELECT id, title FROM content_items WHERE title = $1")
+            .bind(&titles[0])
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let mut admin = app.signed_in("admin@example.com").await;
+    let res = admin
+        .post(
+            &format!("/admin/library/{item}/status"),
+            &[("to", "archived")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = today_page(&mut c).await;
+    assert!(!after.texts(".item-card h3").contains(&title));
+    let rebuilt = plan_of(&app, leo, today).await.unwrap();
+    assert!(rebuilt.current);
+    assert!(!rebuilt.rec_ids.contains(&item));
+    assert_eq!(rebuilt.rec_ids, fresh_candidates(&app, leo).await);
+}
+
+/// After each change the plan the page reads holds what a fresh build would.
+#[tokio::test]
+async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
+    let app = TestApp::demo().await;
+    let leo = user_id(&app, LEO).await;
+    let tz: String = sqlx::query_scalar("SELECT timezone FROM users WHERE id = $1")
+        .bind(leo)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let today = local_today(&tz);
+    let mut c = app.signed_in(LEO).await;
+    today_page(&mut c).await;
+    let changes = [
+        (
+            "Leo follows every topic",
+            "INSERT INTO learner_interests (user_id, topic_id)
+             SELECT u.id, t.id FROM users u, topics t WHERE u.email = 'learner@example.com'
+             ON CONFLICT DO NOTHING",
+        ),
+        (
+            "Leo dismisses his first candidate",
+            "INSERT INTO dismissed_items (user_id, item_id)
+             SELECT user_id, rec_ids[1] FROM learner_plans
+             WHERE user_id = (SELECT id FROM users WHERE email = 'learner@example.com')",
+        ),
+        (
+            "a new item is published in one of his topics",
+            "WITH i AS (INSERT INTO content_items (id, slug, title, summary, kind, minutes, status, published_at,
+                                                   useful_yes)
+                        VALUES (gen_random_uuid(), 'fresh-off-the-press', 'Fresh off the press', 'New.',
+                                'article', 3, 'published', now(), 1000) RETURNING id)
+             INSERT INTO item_topics (item_id, topic_id)
+             SELECT i.id, li.topic_id FROM i, learner_interests li
+             WHERE li.user_id = (SELECT id FROM users WHERE email = 'learner@example.com') LIMIT 1",
+        ),
+    ];
+    for (when, sql) in changes {
+        let before = plan_of(&app, leo, today).await.unwrap();
+        assert!(before.current, "current before: {when}");
+        sqlx::query(sql).execute(&app.pool).await.unwrap();
+        let stale = plan_of(&app, leo, today).await.unwrap();
+        assert!(!stale.current, "stale after: {when}");
+        today_page(&mut c).await;
+        let after = plan_of(&app, leo, today).await.unwrap();
+        assert!(after.current, "rebuilt after: {when}");
+        assert_eq!(
+            after.rec_ids,
+            fresh_candidates(&app, leo).await,
+            "after: {when}"
+        );
+        assert_ne!(after.rec_ids, before.rec_ids, "{when} changed them");
+    }
+    let newest: Uuid =
+        sqlx::query_scalar("SELECT id FROM content_items WHERE slug = 'fresh-off-the-press'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let plan = plan_of(&app, leo, today).await.unwrap();
+    assert_eq!(plan.rec_ids[0], newest, "the new, most useful item leads");
+}
+
+#[tokio::test]
+async fn the_worker_prepares_the_next_days_plan_and_drops_idle_ones() {
+    let app = TestApp::demo().await;
+    let leo = user_id(&app, LEO).await;
+    let tz: String = sqlx::query_scalar("SELECT timezone FROM users WHERE id = $1")
+        .bind(leo)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let today = local_today(&tz);
+    sqlx::query("DELETE FROM learner_plans")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut c = app.signed_in(LEO).await;
+    today_page(&mut c).await;
+    // Another learner, neither away nor Leo, opens Today too.
+    let other: String = sqlx::query_scalar(
+        "SELECT u.email FROM users u JOIN learner_habits h ON h.user_id = u.id
+         WHERE h.onboarded_at IS NOT NULL AND u.email <> $1
+           AND NOT EXISTS (SELECT 1 FROM habit_pauses p WHERE p.user_id = u.id)
+         ORDER BY u.email LIMIT 1",
+    )
+    .bind(LEO)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let mut a = app.signed_in(&other).await;
+    today_page(&mut a).await;
+    let ava = user_id(&app, &other).await;
+    assert!(plan_of(&app, ava, local_today("UTC")).await.is_some());
+
+    // Nothing is due before the learner's next day starts.
+    let now = Utc::now();
+    let p = inflow::daily::plan::prepare_due(&app.pool, now, 100)
+        .await
+        .unwrap();
+    assert_eq!(p, Default::default());
+
+    // Tomorrow: Leo's plan is prepared for his new date; Ava has left.
+    sqlx::query("UPDATE users SET active = false WHERE id = $1")
+        .bind(ava)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let tomorrow = now + Duration::days(1);
+    let p = inflow::daily::plan::prepare_due(&app.pool, tomorrow, 100)
+        .await
+        .unwrap();
+    assert_eq!((p.built, p.dropped), (1, 1));
+    let next = plan_of(&app, leo, today + Duration::days(1)).await.unwrap();
+    assert!(next.current, "current for tomorrow");
+    assert_eq!(next.opened_on, today, "preparing is not opening");
+    assert!(plan_of(&app, ava, today).await.is_none());
+
+    // Away for more than a fortnight: dropped instead of prepared.
+    let later = now + Duration::days(1 + inflow::daily::model::PLAN_IDLE_DAYS);
+    let p = inflow::daily::plan::prepare_due(&app.pool, later, 100)
+        .await
+        .unwrap();
+    assert_eq!((p.built, p.dropped), (0, 1));
+    assert!(plan_of(&app, leo, today).await.is_none());
+}
