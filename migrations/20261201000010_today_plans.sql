@@ -1,21 +1,23 @@
--- Today's plan per learner: the recommendation candidates and the campaign
--- steps of one local day, worked out once (on the day's first visit, or
--- ahead by the worker) and read back by every later visit that day, so the
--- page reads one row instead of walking topics, history and campaigns.
+-- Today's plan per learner: the recommendation candidates (as cards) and
+-- the campaign steps waiting by the end of one local day, worked out once
+-- (on the day's first visit, or ahead by the worker) and read back by every
+-- later visit that day, so the page reads one row instead of walking
+-- topics, history, campaigns and the catalogue.
 --
 -- A plan is current while three things hold, all checked by the read:
 --   * it is for the learner's local date today;
 --   * its `version` equals the learner's `learner_habits.plan_version`,
 --     which the triggers below raise whenever the learner's own inputs
 --     change (interests, dismissals, enrolments, step progress, campaign
---     pauses);
+--     and habit pauses);
 --   * its `epoch` equals `plan_epoch.n`, which the triggers below raise
 --     whenever what every plan is made of changes (an item is published,
---     retired, retagged or re-timed; a topic is renamed; a campaign or a
---     step changes).
--- Items done today are taken out on read (the page reads today's activity
--- anyway), so marking an item done does not make the plan stale. Ratings
--- only reorder the catalogue: they show in the next day's plan.
+--     retired, retagged or edited; a topic is renamed; a campaign or a step
+--     changes).
+-- Items done today are left out on read (the page reads today's activity
+-- anyway), and a step shows from its release time, so neither makes the
+-- plan stale. Ratings only reorder the catalogue: they show in the next
+-- day's plan.
 --
 -- The table is UNLOGGED: it is a cache, rebuilt on demand; after a crash it
 -- is empty and the first visits rebuild it.
@@ -39,11 +41,21 @@ CREATE UNLOGGED TABLE learner_plans (
     opened_on date NOT NULL,
     version bigint NOT NULL,
     epoch bigint NOT NULL,
-    rec_ids uuid[] NOT NULL,
-    rec_topics text[] NOT NULL,
+    -- The candidates, most useful first: id, slug, title, summary, kind,
+    -- minutes and the followed topic that brought each.
+    recs jsonb NOT NULL,
+    -- The campaign steps waiting by the end of the day, oldest release
+    -- first, as Today shows them, each with the local time it is out from.
     steps jsonb NOT NULL,
     built_at timestamptz NOT NULL DEFAULT now()
 );
+-- lz4 where the server has it: cheaper than pglz to write and to read.
+DO $$
+BEGIN
+    ALTER TABLE learner_plans ALTER COLUMN recs SET COMPRESSION lz4;
+    ALTER TABLE learner_plans ALTER COLUMN steps SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN NULL;
+END $$;
 CREATE INDEX learner_plans_next_day_idx ON learner_plans (next_day_at);
 
 CREATE FUNCTION bump_plan_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -52,7 +64,8 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE TRIGGER content_items_plans AFTER INSERT OR DELETE OR UPDATE OF status, slug, minutes ON content_items
+CREATE TRIGGER content_items_plans AFTER INSERT OR DELETE OR UPDATE OF status, slug, title, summary, kind, minutes
+    ON content_items
     FOR EACH STATEMENT EXECUTE FUNCTION bump_plan_epoch();
 CREATE TRIGGER item_topics_plans AFTER INSERT OR DELETE OR UPDATE OF item_id, topic_id ON item_topics
     FOR EACH STATEMENT EXECUTE FUNCTION bump_plan_epoch();
@@ -81,7 +94,7 @@ DO $$
 DECLARE t text;
 BEGIN
     FOREACH t IN ARRAY ARRAY['learner_interests', 'dismissed_items', 'campaign_enrolments',
-                             'campaign_progress', 'campaign_pauses'] LOOP
+                             'campaign_progress', 'campaign_pauses', 'habit_pauses'] LOOP
         EXECUTE format('CREATE TRIGGER %1$s_plans_ins AFTER INSERT ON %1$I REFERENCING NEW TABLE AS changed
                         FOR EACH STATEMENT EXECUTE FUNCTION bump_plan_versions()', t);
         EXECUTE format('CREATE TRIGGER %1$s_plans_upd AFTER UPDATE ON %1$I REFERENCING OLD TABLE AS changed

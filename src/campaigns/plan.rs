@@ -1,7 +1,7 @@
 //! One learner's campaigns laid out in time: the stored steps with their
 //! release dates from the schedule rules and whether each is out now.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use uuid::Uuid;
 
 use super::model::{self, Pause, Release, Rules, StepTiming};
@@ -113,6 +113,16 @@ pub fn plan(rows: Vec<LearnerStep>, habit_pauses: &[Pause], now: NaiveDateTime) 
     }
     flush(&mut group, &mut out);
     out
+}
+
+/// The local time on `today` from which a step waiting by the end of that
+/// day is out (the start of the day when L&D released everything).
+pub fn out_from(p: &Planned, today: NaiveDate) -> NaiveDateTime {
+    if p.step.released_all {
+        today.and_time(NaiveTime::MIN)
+    } else {
+        p.release.out_from(today, p.step.release_time)
+    }
 }
 
 /// Released steps not done yet of campaigns still running on `today`,

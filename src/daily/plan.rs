@@ -1,15 +1,49 @@
-//! Today's plan: the learner's recommendation candidates and campaign rows
-//! for one local day, built on the day's first visit (or when a change made
-//! it stale) and ahead of the day by the worker, so that later visits read
-//! it back with the page's own state in one statement.
+//! Today's plan: the learner's recommendation candidates and the campaign
+//! steps waiting by the end of one local day, built on the day's first visit
+//! (or when a change made it stale) and ahead of the day by the worker, so
+//! that later visits read it back with the page's own state in one
+//! statement.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::model::{self, REC_CANDIDATES};
+use super::model::{self, Pause, REC_CANDIDATES};
 use super::store::{self, Rec, plan::NewPlan};
-use crate::campaigns::store::learner::{LearnerStep, steps_of};
+use super::views::StepCard;
+use crate::campaigns::plan::{out_from, plan, waiting};
+use crate::campaigns::store::learner::steps_of;
+use crate::campaigns::views::step_href;
+
+/// A campaign step waiting by the end of the plan's day, as Today shows it,
+/// with the learner's local time from which it is out.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PlanStep {
+    pub out_from: NaiveDateTime,
+    #[serde(flatten)]
+    pub card: StepCard,
+}
+
+/// What Today offers at local time `now` from a plan: the candidates not
+/// done today, and the steps out by now (both in the plan's order).
+pub fn open_now(
+    recs: Vec<Rec>,
+    steps: Vec<PlanStep>,
+    done_today: &[Uuid],
+    now: NaiveDateTime,
+) -> (Vec<Rec>, Vec<StepCard>) {
+    let recs = recs
+        .into_iter()
+        .filter(|r| !done_today.contains(&r.id))
+        .collect();
+    let steps = steps
+        .into_iter()
+        .filter(|s| s.out_from <= now)
+        .map(|s| s.card)
+        .collect();
+    (recs, steps)
+}
 
 /// What building a plan needs besides the database.
 pub struct Inputs<'a> {
@@ -20,16 +54,36 @@ pub struct Inputs<'a> {
     pub version: i64,
     pub epoch: i64,
     pub has_interests: bool,
+    /// The learner's habit pauses (campaign steps skip their days).
+    pub pauses: &'a [Pause],
 }
 
-/// Work out today's candidates and campaign rows, save them as the plan and
-/// return them.
+/// Work out today's candidates and the steps waiting by the end of the day,
+/// save them as the plan and return them.
 pub async fn build(
     c: &mut PgConnection,
     i: &Inputs<'_>,
-) -> sqlx::Result<(Vec<Rec>, Vec<LearnerStep>)> {
+) -> sqlx::Result<(Vec<Rec>, Vec<PlanStep>)> {
     let recs = store::recommendations(c, i.user, i.has_interests, REC_CANDIDATES).await?;
-    let steps = steps_of(c, i.user, None, Some(i.today)).await?;
+    let rows = steps_of(c, i.user, None, Some(i.today)).await?;
+    let end_of_day =
+        i.today.and_time(NaiveTime::MIN) + chrono::Duration::days(1) - chrono::Duration::seconds(1);
+    let followed = plan(rows, i.pauses, end_of_day);
+    let steps: Vec<PlanStep> = waiting(&followed, i.today)
+        .into_iter()
+        .map(|s| PlanStep {
+            out_from: out_from(s, i.today),
+            card: StepCard {
+                campaign_id: s.step.campaign_id,
+                campaign_title: s.step.campaign_title.clone(),
+                step_id: s.step.step_id,
+                position: s.step.position,
+                title: s.step.title.clone(),
+                minutes: s.minutes(),
+                href: step_href(&s.step.campaign_id, s),
+            },
+        })
+        .collect();
     store::plan::save(
         c,
         &NewPlan {
@@ -73,6 +127,7 @@ pub async fn prepare_due(pool: &PgPool, now: DateTime<Utc>, max: usize) -> sqlx:
                 idle.push(d.user_id);
                 continue;
             }
+            let pauses = d.pauses();
             let inputs = Inputs {
                 user: d.user_id,
                 timezone: &d.timezone,
@@ -81,6 +136,7 @@ pub async fn prepare_due(pool: &PgPool, now: DateTime<Utc>, max: usize) -> sqlx:
                 version: d.version,
                 epoch: d.epoch,
                 has_interests: d.has_interests,
+                pauses: &pauses,
             };
             build(&mut c, &inputs).await?;
             done.built += 1;
@@ -89,4 +145,72 @@ pub async fn prepare_due(pool: &PgPool, now: DateTime<Utc>, max: usize) -> sqlx:
         done.dropped += idle.len();
     }
     Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(n: u128) -> Rec {
+        Rec {
+            id: Uuid::from_u128(n),
+            slug: format!("item-{n}"),
+            title: format!("Item {n}"),
+            summary: String::new(),
+            kind: "article".into(),
+            minutes: 3,
+            topic: None,
+        }
+    }
+
+    fn step(n: u128, out_from: &str) -> PlanStep {
+        PlanStep {
+            out_from: out_from.parse().unwrap(),
+            card: StepCard {
+                campaign_id: Uuid::from_u128(100),
+                campaign_title: "Onboarding".into(),
+                step_id: Uuid::from_u128(n),
+                position: n as i32,
+                title: format!("Step {n}"),
+                minutes: 5,
+                href: String::new(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_plan_offers_what_is_not_done_today_and_steps_once_they_are_out() {
+        let recs = vec![rec(1), rec(2), rec(3)];
+        let steps = vec![
+            step(1, "2026-12-01T00:00:00"),
+            step(2, "2026-12-01T09:00:00"),
+        ];
+        let now: NaiveDateTime = "2026-12-01T08:59:00".parse().unwrap();
+        let (r, s) = open_now(recs, steps, &[Uuid::from_u128(2)], now);
+        let ids: Vec<u128> = r.iter().map(|r| r.id.as_u128()).collect();
+        assert_eq!(ids, [1, 3]);
+        let steps: Vec<i32> = s.iter().map(|s| s.position).collect();
+        assert_eq!(steps, [1]);
+
+        let later: NaiveDateTime = "2026-12-01T09:00:00".parse().unwrap();
+        let (_, s) = open_now(
+            vec![],
+            vec![
+                step(1, "2026-12-01T00:00:00"),
+                step(2, "2026-12-01T09:00:00"),
+            ],
+            &[],
+            later,
+        );
+        assert_eq!(s.len(), 2, "out at its release time");
+    }
+
+    #[test]
+    fn a_plan_step_keeps_its_card_through_json() {
+        let s = step(7, "2026-12-01T08:00:00");
+        let back: PlanStep = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back.out_from, s.out_from);
+        assert_eq!(back.card.step_id, s.card.step_id);
+        assert_eq!(back.card.title, "Step 7");
+    }
 }

@@ -35,7 +35,8 @@ pub async fn today(
     page: PageCtx,
     user: CurrentUser,
 ) -> AppResult<Response> {
-    let today = today_of(&user);
+    let at = Utc::now();
+    let today = activity::local_date(&user.timezone, at);
     let mut c = state.db.acquire().await?;
     let since = today - Duration::days(model::HISTORY_DAYS);
     let Some(st) = store::today::state(&mut c, user.id, today, since)
@@ -51,24 +52,30 @@ pub async fn today(
     }
     let paused_until = pauses.iter().find(|p| p.covers(today)).map(|p| p.ends_on);
     // A pause keeps the page quiet: no reviews, no recommendations, no
-    // steps. Otherwise today's plan brings the candidates and the campaign
-    // rows; the day's first visit builds it.
-    let (reviews, recs, rows) = if paused_until.is_some() {
+    // steps. Otherwise today's plan brings the candidates and the steps
+    // waiting today; the day's first visit builds it.
+    let now = crate::campaigns::model::local_now(&user.timezone, at);
+    let (reviews, recs, waiting) = if paused_until.is_some() {
         (Vec::new(), Vec::new(), Vec::new())
-    } else if let Some(plan) = st.plan {
-        (st.reviews, plan.recs, plan.steps)
     } else {
-        let inputs = plan::Inputs {
-            user: user.id,
-            timezone: &user.timezone,
-            today,
-            opened_on: today,
-            version: st.plan_version,
-            epoch: st.epoch,
-            has_interests: st.has_interests,
+        let (recs, steps) = match st.plan {
+            Some(p) => (p.recs, p.steps),
+            None => {
+                let inputs = plan::Inputs {
+                    user: user.id,
+                    timezone: &user.timezone,
+                    today,
+                    opened_on: today,
+                    version: st.plan_version,
+                    epoch: st.epoch,
+                    has_interests: st.has_interests,
+                    pauses: &pauses,
+                };
+                plan::build(&mut c, &inputs).await?
+            }
         };
-        let (recs, rows) = plan::build(&mut c, &inputs).await?;
-        (st.reviews, recs, rows)
+        let (recs, waiting) = plan::open_now(recs, steps, &st.done_today, now);
+        (st.reviews, recs, waiting)
     };
     // One reflection prompt a day, rotating per learner, until they reflect.
     let (prompts, reflected) = (st.prompts, st.reflected);
@@ -86,14 +93,11 @@ pub async fn today(
             0
         };
     // Released campaign steps not done yet come first.
-    let now = crate::campaigns::model::local_now(&user.timezone, Utc::now());
-    let followed = crate::campaigns::plan::plan(rows, &pauses, now);
-    let waiting = crate::campaigns::plan::waiting(&followed, today);
     let step_c: Vec<Candidate> = waiting
         .iter()
         .map(|s| Candidate {
-            key: s.step.step_id.to_string(),
-            minutes: s.minutes(),
+            key: s.step_id.to_string(),
+            minutes: s.minutes,
         })
         .collect();
     let review_c: Vec<Candidate> = reviews
@@ -118,20 +122,10 @@ pub async fn today(
     } else {
         chosen_steps
     };
+    let mut waiting: Vec<Option<StepCard>> = waiting.into_iter().map(Some).collect();
     let steps: Vec<StepCard> = chosen_steps
         .iter()
-        .map(|i| {
-            let s = waiting[*i];
-            StepCard {
-                campaign_id: s.step.campaign_id,
-                campaign_title: s.step.campaign_title.clone(),
-                step_id: s.step.step_id,
-                position: s.step.position,
-                title: s.step.title.clone(),
-                minutes: s.minutes(),
-                href: crate::campaigns::views::step_href(&s.step.campaign_id, s),
-            }
-        })
+        .filter_map(|i| waiting[*i].take())
         .collect();
     // The optional extra: the first of today's rotation that did not fit.
     let (_, _, everything) = model::compose(i32::MAX, &[], &[], &rec_c, seed);

@@ -38,7 +38,8 @@ pub struct TodayPage {
     pub steps: Vec<StepCard>,
 }
 
-/// A campaign step on Today.
+/// A campaign step on Today (kept as it is in today's plan).
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct StepCard {
     pub campaign_id: uuid::Uuid,
     pub campaign_title: String,

@@ -25,7 +25,9 @@ struct PlanRow {
 /// The learner's plan, and whether it is current for `today`.
 async fn plan_of(app: &TestApp, user: Uuid, today: NaiveDate) -> Option<PlanRow> {
     sqlx::query_as(
-        "SELECT lp.local_date, lp.opened_on, lp.built_at, lp.rec_ids,
+        "SELECT lp.local_date, lp.opened_on, lp.built_at,
+                ARRAY(SELECT (r->>'id')::uuid FROM jsonb_array_elements(lp.recs) WITH ORDINALITY x(r, n)
+                      ORDER BY n) AS rec_ids,
                 lp.local_date = $2 AND lp.version = h.plan_version
                     AND lp.epoch = (SELECT n FROM plan_epoch) AS current
          FROM learner_plans lp JOIN learner_habits h ON h.user_id = lp.user_id
@@ -118,14 +120,19 @@ async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
         "done today is read, not rebuilt"
     );
 
-    // Archived by L&D: gone at once (cards are read live).
-    let titles = after.texts(".item-card h3");
-    let (item, title): (Uuid, String) =
-        sqlx::query_as("SELECT id, title FROM content_items WHERE title = $1")
-            .bind(&titles[0])
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    // Archived by L&D: gone at once (the catalogue changed, so the plan is
+    // rebuilt).
+    let done_id: Uuid = sqlx::query_scalar("SELECT id FROM content_items WHERE slug = $1")
+        .bind(&slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let item = *read.rec_ids.iter().find(|id| **id != done_id).unwrap();
+    let title: String = sqlx::query_scalar("SELECT title FROM content_items WHERE id = $1")
+        .bind(item)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let mut admin = app.signed_in("admin@example.com").await;
     let res = admin
         .post(
@@ -135,9 +142,10 @@ async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let after = today_page(&mut c).await;
-    assert!(!after.texts(".item-card h3").contains(&title));
+    assert!(!after.text("main").contains(&title), "{title} is archived");
     let rebuilt = plan_of(&app, leo, today).await.unwrap();
     assert!(rebuilt.current);
+    assert!(rebuilt.built_at > plan.built_at, "rebuilt");
     assert!(!rebuilt.rec_ids.contains(&item));
     assert_eq!(rebuilt.rec_ids, fresh_candidates(&app, leo).await);
 }
@@ -165,7 +173,7 @@ async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
         (
             "Leo dismisses his first candidate",
             "INSERT INTO dismissed_items (user_id, item_id)
-             SELECT user_id, rec_ids[1] FROM learner_plans
+             SELECT user_id, (recs->0->>'id')::uuid FROM learner_plans
              WHERE user_id = (SELECT id FROM users WHERE email = 'learner@example.com')",
         ),
         (
@@ -266,4 +274,48 @@ async fn the_worker_prepares_the_next_days_plan_and_drops_idle_ones() {
         .unwrap();
     assert_eq!((p.built, p.dropped), (0, 1));
     assert!(plan_of(&app, leo, today).await.is_none());
+}
+
+#[tokio::test]
+async fn steps_released_or_done_show_on_today_at_once() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in(LEO).await;
+    today_page(&mut c).await;
+    // L&D releases everything of Leo's running campaigns (whatever the hour).
+    let released = sqlx::query(
+        "UPDATE campaign_enrolments e SET released_all_at = now()
+         FROM campaigns c, users u
+         WHERE c.id = e.campaign_id AND c.status = 'published' AND c.starts_on <= current_date
+           AND c.ends_on >= current_date + 1 AND u.id = e.user_id AND u.email = $1",
+    )
+    .bind(LEO)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        released.rows_affected() > 0,
+        "Leo follows a running campaign"
+    );
+    let page = today_page(&mut c).await;
+    let doc = page.doc();
+    let form = scraper::Selector::parse("section[aria-labelledby=steps-h] form").unwrap();
+    let action = doc
+        .select(&form)
+        .next()
+        .and_then(|f| f.value().attr("action"))
+        .expect("Leo has a campaign step waiting today")
+        .to_owned();
+    let title = page.texts("section[aria-labelledby=steps-h] h3")[0].clone();
+    let again = today_page(&mut c).await;
+    assert!(again.text("main").contains(&title), "read back: {title}");
+
+    let res = c.post(&action, &[("back", "today")]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = today_page(&mut c).await;
+    assert!(
+        !after
+            .texts("section[aria-labelledby=steps-h] h3")
+            .contains(&title),
+        "{title} is done"
+    );
 }

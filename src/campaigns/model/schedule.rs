@@ -93,6 +93,18 @@ impl Release {
         self.on < now.date()
             || (self.on == now.date() && (self.immediate || now.time() >= release_time))
     }
+
+    /// The first local time on `today` at which the step is out: the start
+    /// of the day when it came out earlier or comes out at once, else the
+    /// release time (for a step out by the end of `today`).
+    pub fn out_from(&self, today: NaiveDate, release_time: NaiveTime) -> NaiveDateTime {
+        let midnight = today.and_time(NaiveTime::MIN);
+        if self.is_out(midnight, release_time) {
+            midnight
+        } else {
+            today.and_time(release_time)
+        }
+    }
 }
 
 /// Which steps are out for a learner at local time `now`; L&D's "release
@@ -219,6 +231,31 @@ pub(crate) mod tests {
             days,
             release_time: NaiveTime::from_hms_opt(8, 0, 0).unwrap(),
         }
+    }
+
+    #[test]
+    fn a_step_is_out_from_the_start_of_the_day_or_from_its_release_time() {
+        let eight = NaiveTime::from_hms_opt(8, 0, 0).unwrap();
+        let today = d("2026-12-01");
+        let at = |h| today.and_hms_opt(h, 0, 0).unwrap();
+        let earlier = Release {
+            on: d("2026-11-30"),
+            immediate: false,
+        };
+        let later_today = Release {
+            on: today,
+            immediate: false,
+        };
+        let at_once = Release {
+            on: today,
+            immediate: true,
+        };
+        assert_eq!(earlier.out_from(today, eight), at(0));
+        assert_eq!(at_once.out_from(today, eight), at(0));
+        assert_eq!(later_today.out_from(today, eight), at(8));
+        // It agrees with is_out either side of the release time.
+        assert!(!later_today.is_out(at(7), eight));
+        assert!(later_today.is_out(at(8), eight));
     }
 
     fn plain(n: usize) -> Vec<StepTiming> {

@@ -6,10 +6,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-/// One step of one campaign a learner is enrolled in. Today's plan keeps
-/// these rows as JSON, without the step's body and the learner's note (Today
-/// shows neither).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// One step of one campaign a learner is enrolled in.
+#[derive(Debug, Clone)]
 pub struct LearnerStep {
     pub campaign_id: Uuid,
     pub campaign_title: String,
@@ -27,7 +25,6 @@ pub struct LearnerStep {
     pub position: i32,
     pub kind: String,
     pub title: String,
-    #[serde(skip)]
     pub body: String,
     pub item_slug: Option<String>,
     pub item_minutes: Option<i32>,
@@ -37,7 +34,6 @@ pub struct LearnerStep {
     pub same_day: bool,
     pub added_on: Option<NaiveDate>,
     pub done: bool,
-    #[serde(skip)]
     pub note: Option<String>,
 }
 

@@ -306,7 +306,7 @@ pub async fn schedule(
 }
 
 /// A recommendation candidate for Today.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct Rec {
     pub id: Uuid,
     pub slug: String,

@@ -8,7 +8,8 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::Rec;
-use crate::campaigns::store::learner::LearnerStep;
+use crate::daily::model::Pause;
+use crate::daily::plan::PlanStep;
 
 pub struct NewPlan<'a> {
     pub user: Uuid,
@@ -22,29 +23,25 @@ pub struct NewPlan<'a> {
     pub version: i64,
     pub epoch: i64,
     pub recs: &'a [Rec],
-    pub steps: &'a [LearnerStep],
+    pub steps: &'a [PlanStep],
 }
 
 pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<()> {
-    let ids: Vec<Uuid> = p.recs.iter().map(|r| r.id).collect();
-    let topics: Vec<Option<String>> = p.recs.iter().map(|r| r.topic.clone()).collect();
     sqlx::query!(
-        "INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch,
-                                    rec_ids, rec_topics, steps)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        "INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch, recs, steps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (user_id) DO UPDATE SET
              local_date = EXCLUDED.local_date, next_day_at = EXCLUDED.next_day_at,
              opened_on = GREATEST(learner_plans.opened_on, EXCLUDED.opened_on),
-             version = EXCLUDED.version, epoch = EXCLUDED.epoch, rec_ids = EXCLUDED.rec_ids,
-             rec_topics = EXCLUDED.rec_topics, steps = EXCLUDED.steps, built_at = now()",
+             version = EXCLUDED.version, epoch = EXCLUDED.epoch, recs = EXCLUDED.recs,
+             steps = EXCLUDED.steps, built_at = now()",
         p.user,
         p.local_date,
         p.next_day_at,
         p.opened_on,
         p.version,
         p.epoch,
-        &ids,
-        &topics as &[Option<String>],
+        Json(p.recs) as _,
         Json(p.steps) as _,
     )
     .execute(c)
@@ -62,6 +59,22 @@ pub struct Due {
     pub version: i64,
     pub epoch: i64,
     pub has_interests: bool,
+    pub pause_starts: Vec<NaiveDate>,
+    pub pause_ends: Vec<NaiveDate>,
+}
+
+impl Due {
+    /// The learner's habit pauses (the plan's steps skip their days).
+    pub fn pauses(&self) -> Vec<Pause> {
+        self.pause_starts
+            .iter()
+            .zip(&self.pause_ends)
+            .map(|(s, e)| Pause {
+                starts_on: *s,
+                ends_on: *e,
+            })
+            .collect()
+    }
 }
 
 /// Up to `limit` plans whose next day started by `now`, earliest first.
@@ -69,7 +82,11 @@ pub async fn due(c: &mut PgConnection, now: DateTime<Utc>, limit: i64) -> sqlx::
     sqlx::query_as!(
         Due,
         r#"SELECT lp.user_id, u.timezone, u.active, lp.opened_on, h.plan_version AS version, ep.n AS epoch,
-                  EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = lp.user_id) AS "has_interests!"
+                  EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = lp.user_id) AS "has_interests!",
+                  ARRAY(SELECT p.starts_on FROM habit_pauses p WHERE p.user_id = lp.user_id
+                        ORDER BY p.starts_on, p.id) AS "pause_starts!",
+                  ARRAY(SELECT p.ends_on FROM habit_pauses p WHERE p.user_id = lp.user_id
+                        ORDER BY p.starts_on, p.id) AS "pause_ends!"
            FROM learner_plans lp
            JOIN users u ON u.id = lp.user_id
            JOIN learner_habits h ON h.user_id = lp.user_id

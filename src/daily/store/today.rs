@@ -1,10 +1,9 @@
 //! The Today page's own state in one statement: habit settings, learning
 //! days, pauses, minutes done today, whether the learner reflected today,
 //! the active reflection prompts, whether they follow any topics, the
-//! reviews due, and today's plan when it is current (its candidates with
-//! their cards as they are now, less what was done today; its campaign
-//! steps). Each part is an index range bounded by the learner and a date
-//! window.
+//! reviews due, the items done today, and today's plan when it is current
+//! (its candidates and campaign steps as stored). Each part is an index
+//! range bounded by the learner and a date window.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -12,10 +11,10 @@ use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::{Question, Rec, Settings};
-use crate::campaigns::store::learner::LearnerStep;
 #[cfg(doc)]
 use crate::daily::model::MAX_REVIEWS;
 use crate::daily::model::Pause;
+use crate::daily::plan::PlanStep;
 
 pub struct TodayState {
     pub settings: Settings,
@@ -27,6 +26,8 @@ pub struct TodayState {
     /// Up to [`MAX_REVIEWS`] questions due on or before today, oldest first.
     pub reviews: Vec<Question>,
     pub has_interests: bool,
+    /// Items completed today (a plan's candidates leave them out).
+    pub done_today: Vec<Uuid>,
     /// What a plan built now must carry to be current (`learner_plans`).
     pub plan_version: i64,
     pub epoch: i64,
@@ -34,11 +35,11 @@ pub struct TodayState {
     pub plan: Option<Plan>,
 }
 
-/// A current plan as read back: the candidates still open, best first, and
-/// the learner's campaign rows as they were when it was built.
+/// A current plan as read back: its candidates, best first, and the steps
+/// waiting by the end of the day, as they were when it was built.
 pub struct Plan {
     pub recs: Vec<Rec>,
-    pub steps: Vec<LearnerStep>,
+    pub steps: Vec<PlanStep>,
 }
 
 /// `None` when the learner has no habit settings yet (not onboarded).
@@ -71,16 +72,11 @@ pub async fn state(
                   coalesce(rv.list, '[]') AS "reviews!: Json<Vec<Question>>",
                   EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!",
                   h.plan_version, ep.n AS epoch,
-                  lp.steps AS "plan_steps?: Json<Vec<LearnerStep>>",
-                  (SELECT coalesce(json_agg(json_build_object('id', i.id, 'slug', i.slug, 'title', i.title,
-                                                              'summary', i.summary, 'kind', i.kind,
-                                                              'minutes', i.minutes, 'topic', u.topic)
-                                            ORDER BY u.n), '[]')
-                   FROM unnest(lp.rec_ids, lp.rec_topics) WITH ORDINALITY u(id, topic, n)
-                   JOIN content_items i ON i.id = u.id AND i.status = 'published'
-                   WHERE u.id NOT IN (SELECT a.object_id FROM activities a
-                                      WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
-                                        AND a.object_type = 'item')) AS "plan_recs?: Json<Vec<Rec>>"
+                  ARRAY(SELECT a.object_id FROM activities a
+                        WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
+                          AND a.object_type = 'item') AS "done_today!",
+                  lp.recs AS "plan_recs?: Json<Vec<Rec>>",
+                  lp.steps AS "plan_steps?: Json<Vec<PlanStep>>"
            FROM learner_habits h
            CROSS JOIN plan_epoch ep
            LEFT JOIN learner_plans lp ON lp.user_id = h.user_id AND lp.local_date = $2
@@ -126,6 +122,7 @@ pub async fn state(
         prompts: r.prompt_ids.into_iter().zip(r.prompt_texts).collect(),
         reviews: r.reviews.0,
         has_interests: r.has_interests,
+        done_today: r.done_today,
         plan_version: r.plan_version,
         epoch: r.epoch,
         plan: r.plan_steps.zip(r.plan_recs).map(|(steps, recs)| Plan {
