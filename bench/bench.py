@@ -372,8 +372,13 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
     for page in pages:
         method, expected, who = PAGES[page]
         first = page == "today_first"
-        count = len(learner_rows) // 2 if first else args.requests
-        lines = request_lines(page, learner_rows, managers, args.items, rng, count)
+        if first:
+            lines = request_lines(page, learner_rows, managers, args.items, rng, len(learner_rows) // 2)
+        else:
+            # The first --rotate learners (in id order) and their managers
+            # (learner n is in team n), as in every earlier run.
+            lines = request_lines(page, learner_rows[:args.rotate], managers[:args.rotate],
+                                  args.items, rng, args.requests)
         tsv_path = os.path.join(workdir, f"{page}.tsv")
         with open(tsv_path, "w") as f:
             for m, p, token, body, _ in lines:
@@ -446,6 +451,8 @@ def main():
     ap.add_argument("--pool", type=int, default=8)
     ap.add_argument("--duration", type=int, default=15)
     ap.add_argument("--warmup", type=int, default=5)
+    ap.add_argument("--rotate", type=int, default=1_000,
+                    help="learners (and their managers) the reading pages and Done rotate through")
     ap.add_argument("--requests", type=int, default=4000, help="distinct requests wrk rotates through")
     ap.add_argument("--capture", type=int, default=32, help="requests captured per page for the floor")
     ap.add_argument("--reseed", action="store_true")

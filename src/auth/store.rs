@@ -133,9 +133,14 @@ pub async fn session_user(
     .await
 }
 
+/// Mark the session seen now. Like a view, this is a hint (it keeps an idle
+/// session alive), so its commit does not wait for the disk: the statement
+/// runs as its own transaction with `synchronous_commit` off. Call it outside
+/// a transaction.
 pub async fn touch_session(c: &mut PgConnection, id_hash: &[u8]) -> sqlx::Result<()> {
     sqlx::query!(
-        "UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1",
+        "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
+         UPDATE sessions SET last_seen_at = now() FROM quick WHERE id_hash = $1",
         id_hash
     )
     .execute(c)

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -25,14 +26,61 @@ pub struct PlanStep {
     pub card: StepCard,
 }
 
+/// A recommendation candidate as Today first needs it: its id and minutes
+/// (to compose the page); the card itself is read only when it is shown.
+pub struct Candidate {
+    pub id: Uuid,
+    pub minutes: i32,
+    card: Card,
+}
+
+enum Card {
+    Read(Rec),
+    Stored(Box<RawValue>),
+}
+
+#[derive(Deserialize)]
+struct Head {
+    id: Uuid,
+    minutes: i32,
+}
+
+impl Candidate {
+    /// One of a plan's stored cards.
+    pub fn stored(raw: Box<RawValue>) -> serde_json::Result<Candidate> {
+        let h: Head = serde_json::from_str(raw.get())?;
+        Ok(Candidate {
+            id: h.id,
+            minutes: h.minutes,
+            card: Card::Stored(raw),
+        })
+    }
+
+    pub fn read(r: Rec) -> Candidate {
+        Candidate {
+            id: r.id,
+            minutes: r.minutes,
+            card: Card::Read(r),
+        }
+    }
+
+    /// The card, to show.
+    pub fn card(self) -> serde_json::Result<Rec> {
+        match self.card {
+            Card::Read(r) => Ok(r),
+            Card::Stored(raw) => serde_json::from_str(raw.get()),
+        }
+    }
+}
+
 /// What Today offers at local time `now` from a plan: the candidates not
 /// done today, and the steps out by now (both in the plan's order).
 pub fn open_now(
-    recs: Vec<Rec>,
+    recs: Vec<Candidate>,
     steps: Vec<PlanStep>,
     done_today: &[Uuid],
     now: NaiveDateTime,
-) -> (Vec<Rec>, Vec<StepCard>) {
+) -> (Vec<Candidate>, Vec<StepCard>) {
     let recs = recs
         .into_iter()
         .filter(|r| !done_today.contains(&r.id))
@@ -180,7 +228,10 @@ mod tests {
 
     #[test]
     fn a_plan_offers_what_is_not_done_today_and_steps_once_they_are_out() {
-        let recs = vec![rec(1), rec(2), rec(3)];
+        let recs = vec![rec(1), rec(2), rec(3)]
+            .into_iter()
+            .map(Candidate::read)
+            .collect();
         let steps = vec![
             step(1, "2026-12-01T00:00:00"),
             step(2, "2026-12-01T09:00:00"),
@@ -203,6 +254,19 @@ mod tests {
             later,
         );
         assert_eq!(s.len(), 2, "out at its release time");
+    }
+
+    #[test]
+    fn a_stored_card_is_read_when_shown() {
+        let json = serde_json::to_string(&vec![rec(5)]).unwrap();
+        let raw: Vec<Box<RawValue>> = serde_json::from_str(&json).unwrap();
+        let c = Candidate::stored(raw.into_iter().next().unwrap()).unwrap();
+        assert_eq!((c.id, c.minutes), (Uuid::from_u128(5), 3));
+        let card = c.card().unwrap();
+        assert_eq!(
+            (card.slug.as_str(), card.title.as_str()),
+            ("item-5", "Item 5")
+        );
     }
 
     #[test]

@@ -59,7 +59,14 @@ pub async fn today(
         (Vec::new(), Vec::new(), Vec::new())
     } else {
         let (recs, steps) = match st.plan {
-            Some(p) => (p.recs, p.steps),
+            Some(p) => (
+                p.recs
+                    .into_iter()
+                    .map(plan::Candidate::stored)
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| AppError::Internal(e.into()))?,
+                p.steps,
+            ),
             None => {
                 let inputs = plan::Inputs {
                     user: user.id,
@@ -71,7 +78,8 @@ pub async fn today(
                     has_interests: st.has_interests,
                     pauses: &pauses,
                 };
-                plan::build(&mut c, &inputs).await?
+                let (recs, steps) = plan::build(&mut c, &inputs).await?;
+                (recs.into_iter().map(plan::Candidate::read).collect(), steps)
             }
         };
         let (recs, waiting) = plan::open_now(recs, steps, &st.done_today, now);
@@ -130,17 +138,26 @@ pub async fn today(
     // The optional extra: the first of today's rotation that did not fit.
     let (_, _, everything) = model::compose(i32::MAX, &[], &[], &rec_c, seed);
     let extra_index = everything.into_iter().find(|i| !chosen_recs.contains(i));
-    let mut recs: Vec<Option<store::Rec>> = recs.into_iter().map(Some).collect();
-    let card = |r: store::Rec| RecCard {
-        reason: reason(&r),
-        rec: r,
+    // Only the cards shown are read.
+    let mut recs: Vec<Option<plan::Candidate>> = recs.into_iter().map(Some).collect();
+    let mut card = |i: usize| -> AppResult<Option<RecCard>> {
+        let Some(c) = recs[i].take() else {
+            return Ok(None);
+        };
+        let r = c.card().map_err(|e| AppError::Internal(e.into()))?;
+        Ok(Some(RecCard {
+            reason: reason(&r),
+            rec: r,
+        }))
     };
-    let chosen: Vec<RecCard> = chosen_recs
-        .iter()
-        .filter_map(|i| recs[*i].take())
-        .map(card)
-        .collect();
-    let extra = extra_index.and_then(|i| recs[i].take()).map(card);
+    let mut chosen: Vec<RecCard> = Vec::with_capacity(chosen_recs.len());
+    for i in &chosen_recs {
+        chosen.extend(card(*i)?);
+    }
+    let extra = match extra_index {
+        Some(i) => card(i)?,
+        None => None,
+    };
     let mut reviews: Vec<Option<store::Question>> = reviews.into_iter().map(Some).collect();
     let reviews = chosen_reviews
         .iter()

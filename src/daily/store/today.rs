@@ -6,11 +6,12 @@
 //! range bounded by the learner and a date window.
 
 use chrono::NaiveDate;
+use serde_json::value::RawValue;
 use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{Question, Rec, Settings};
+use super::{Question, Settings};
 #[cfg(doc)]
 use crate::daily::model::MAX_REVIEWS;
 use crate::daily::model::Pause;
@@ -38,7 +39,8 @@ pub struct TodayState {
 /// A current plan as read back: its candidates, best first, and the steps
 /// waiting by the end of the day, as they were when it was built.
 pub struct Plan {
-    pub recs: Vec<Rec>,
+    /// The candidates' cards as stored (`daily::plan::Candidate` reads them).
+    pub recs: Vec<Box<RawValue>>,
     pub steps: Vec<PlanStep>,
 }
 
@@ -75,7 +77,7 @@ pub async fn state(
                   ARRAY(SELECT a.object_id FROM activities a
                         WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
                           AND a.object_type = 'item') AS "done_today!",
-                  lp.recs AS "plan_recs?: Json<Vec<Rec>>",
+                  lp.recs AS "plan_recs?: Json<Vec<Box<RawValue>>>",
                   lp.steps AS "plan_steps?: Json<Vec<PlanStep>>"
            FROM learner_habits h
            CROSS JOIN plan_epoch ep
