@@ -41,9 +41,13 @@ CREATE UNLOGGED TABLE learner_plans (
     opened_on date NOT NULL,
     version bigint NOT NULL,
     epoch bigint NOT NULL,
-    -- The candidates, most useful first: id, slug, title, summary, kind,
-    -- minutes and the followed topic that brought each.
-    recs jsonb NOT NULL,
+    -- The candidates, most useful first: their ids and minutes (what the
+    -- page composes with), and each one's card as JSON (id, slug, title,
+    -- summary, kind, minutes and the followed topic that brought it), read
+    -- only for the cards shown.
+    rec_ids uuid[] NOT NULL,
+    rec_minutes int[] NOT NULL,
+    rec_cards text[] NOT NULL,
     -- The campaign steps waiting by the end of the day, oldest release
     -- first, as Today shows them, each with the local time it is out from.
     steps jsonb NOT NULL,
@@ -52,7 +56,7 @@ CREATE UNLOGGED TABLE learner_plans (
 -- lz4 where the server has it: cheaper than pglz to write and to read.
 DO $$
 BEGIN
-    ALTER TABLE learner_plans ALTER COLUMN recs SET COMPRESSION lz4;
+    ALTER TABLE learner_plans ALTER COLUMN rec_cards SET COMPRESSION lz4;
     ALTER TABLE learner_plans ALTER COLUMN steps SET COMPRESSION lz4;
 EXCEPTION WHEN feature_not_supported THEN NULL;
 END $$;

@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
@@ -36,24 +35,17 @@ pub struct Candidate {
 
 enum Card {
     Read(Rec),
-    Stored(Box<RawValue>),
-}
-
-#[derive(Deserialize)]
-struct Head {
-    id: Uuid,
-    minutes: i32,
+    Stored(String),
 }
 
 impl Candidate {
-    /// One of a plan's stored cards.
-    pub fn stored(raw: Box<RawValue>) -> serde_json::Result<Candidate> {
-        let h: Head = serde_json::from_str(raw.get())?;
-        Ok(Candidate {
-            id: h.id,
-            minutes: h.minutes,
-            card: Card::Stored(raw),
-        })
+    /// One of a plan's stored candidates.
+    pub fn stored(id: Uuid, minutes: i32, card: String) -> Candidate {
+        Candidate {
+            id,
+            minutes,
+            card: Card::Stored(card),
+        }
     }
 
     pub fn read(r: Rec) -> Candidate {
@@ -68,7 +60,7 @@ impl Candidate {
     pub fn card(self) -> serde_json::Result<Rec> {
         match self.card {
             Card::Read(r) => Ok(r),
-            Card::Stored(raw) => serde_json::from_str(raw.get()),
+            Card::Stored(json) => serde_json::from_str(&json),
         }
     }
 }
@@ -258,14 +250,18 @@ mod tests {
 
     #[test]
     fn a_stored_card_is_read_when_shown() {
-        let json = serde_json::to_string(&vec![rec(5)]).unwrap();
-        let raw: Vec<Box<RawValue>> = serde_json::from_str(&json).unwrap();
-        let c = Candidate::stored(raw.into_iter().next().unwrap()).unwrap();
-        assert_eq!((c.id, c.minutes), (Uuid::from_u128(5), 3));
+        let json = serde_json::to_string(&rec(5)).unwrap();
+        let c = Candidate::stored(Uuid::from_u128(5), 3, json);
         let card = c.card().unwrap();
+        assert_eq!(card.id, Uuid::from_u128(5));
         assert_eq!(
             (card.slug.as_str(), card.title.as_str()),
             ("item-5", "Item 5")
+        );
+        let bad = Candidate::stored(Uuid::from_u128(6), 3, "{".into());
+        assert!(
+            bad.card().is_err(),
+            "a damaged card is an error, not a panic"
         );
     }
 

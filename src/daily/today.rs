@@ -60,11 +60,12 @@ pub async fn today(
     } else {
         let (recs, steps) = match st.plan {
             Some(p) => (
-                p.recs
+                p.rec_ids
                     .into_iter()
-                    .map(plan::Candidate::stored)
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| AppError::Internal(e.into()))?,
+                    .zip(p.rec_minutes)
+                    .zip(p.rec_cards)
+                    .map(|((id, minutes), card)| plan::Candidate::stored(id, minutes, card))
+                    .collect(),
                 p.steps,
             ),
             None => {

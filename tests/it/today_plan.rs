@@ -25,9 +25,7 @@ struct PlanRow {
 /// The learner's plan, and whether it is current for `today`.
 async fn plan_of(app: &TestApp, user: Uuid, today: NaiveDate) -> Option<PlanRow> {
     sqlx::query_as(
-        "SELECT lp.local_date, lp.opened_on, lp.built_at,
-                ARRAY(SELECT (r->>'id')::uuid FROM jsonb_array_elements(lp.recs) WITH ORDINALITY x(r, n)
-                      ORDER BY n) AS rec_ids,
+        "SELECT lp.local_date, lp.opened_on, lp.built_at, lp.rec_ids,
                 lp.local_date = $2 AND lp.version = h.plan_version
                     AND lp.epoch = (SELECT n FROM plan_epoch) AS current
          FROM learner_plans lp JOIN learner_habits h ON h.user_id = lp.user_id
@@ -173,7 +171,7 @@ async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
         (
             "Leo dismisses his first candidate",
             "INSERT INTO dismissed_items (user_id, item_id)
-             SELECT user_id, (recs->0->>'id')::uuid FROM learner_plans
+             SELECT user_id, rec_ids[1] FROM learner_plans
              WHERE user_id = (SELECT id FROM users WHERE email = 'learner@example.com')",
         ),
         (

@@ -27,13 +27,23 @@ pub struct NewPlan<'a> {
 }
 
 pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<()> {
+    let ids: Vec<Uuid> = p.recs.iter().map(|r| r.id).collect();
+    let minutes: Vec<i32> = p.recs.iter().map(|r| r.minutes).collect();
+    let cards = p
+        .recs
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(e.into()))?;
     sqlx::query!(
-        "INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch, recs, steps)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        "INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch,
+                                    rec_ids, rec_minutes, rec_cards, steps)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (user_id) DO UPDATE SET
              local_date = EXCLUDED.local_date, next_day_at = EXCLUDED.next_day_at,
              opened_on = GREATEST(learner_plans.opened_on, EXCLUDED.opened_on),
-             version = EXCLUDED.version, epoch = EXCLUDED.epoch, recs = EXCLUDED.recs,
+             version = EXCLUDED.version, epoch = EXCLUDED.epoch, rec_ids = EXCLUDED.rec_ids,
+             rec_minutes = EXCLUDED.rec_minutes, rec_cards = EXCLUDED.rec_cards,
              steps = EXCLUDED.steps, built_at = now()",
         p.user,
         p.local_date,
@@ -41,7 +51,9 @@ pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<()> {
         p.opened_on,
         p.version,
         p.epoch,
-        Json(p.recs) as _,
+        &ids,
+        &minutes,
+        &cards,
         Json(p.steps) as _,
     )
     .execute(c)

@@ -6,7 +6,6 @@
 //! range bounded by the learner and a date window.
 
 use chrono::NaiveDate;
-use serde_json::value::RawValue;
 use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
@@ -39,8 +38,11 @@ pub struct TodayState {
 /// A current plan as read back: its candidates, best first, and the steps
 /// waiting by the end of the day, as they were when it was built.
 pub struct Plan {
-    /// The candidates' cards as stored (`daily::plan::Candidate` reads them).
-    pub recs: Vec<Box<RawValue>>,
+    /// The candidates, best first: ids, minutes and cards as stored
+    /// (`daily::plan::Candidate` reads a card when it is shown).
+    pub rec_ids: Vec<Uuid>,
+    pub rec_minutes: Vec<i32>,
+    pub rec_cards: Vec<String>,
     pub steps: Vec<PlanStep>,
 }
 
@@ -77,7 +79,7 @@ pub async fn state(
                   ARRAY(SELECT a.object_id FROM activities a
                         WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
                           AND a.object_type = 'item') AS "done_today!",
-                  lp.recs AS "plan_recs?: Json<Vec<Box<RawValue>>>",
+                  lp.rec_ids AS "rec_ids?", lp.rec_minutes AS "rec_minutes?", lp.rec_cards AS "rec_cards?",
                   lp.steps AS "plan_steps?: Json<Vec<PlanStep>>"
            FROM learner_habits h
            CROSS JOIN plan_epoch ep
@@ -127,9 +129,14 @@ pub async fn state(
         done_today: r.done_today,
         plan_version: r.plan_version,
         epoch: r.epoch,
-        plan: r.plan_steps.zip(r.plan_recs).map(|(steps, recs)| Plan {
-            recs: recs.0,
-            steps: steps.0,
-        }),
+        plan: match (r.plan_steps, r.rec_ids, r.rec_minutes, r.rec_cards) {
+            (Some(steps), Some(rec_ids), Some(rec_minutes), Some(rec_cards)) => Some(Plan {
+                rec_ids,
+                rec_minutes,
+                rec_cards,
+                steps: steps.0,
+            }),
+            _ => None,
+        },
     }))
 }
