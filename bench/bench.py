@@ -43,7 +43,7 @@ PAGES = {
     "goal": ("GET", 200, "learner"),
     "done": ("POST", 303, "learner"),
 }
-TARGET_RPS = {"today": 3000, "today_first": 0, "search": 1500, "item": 1500, "team": 1500, "goal": 1500, "done": 3000}
+TARGET_RPS = {"today": 3000, "today_first": None, "search": 1500, "item": 1500, "team": 1500, "goal": 1500, "done": 3000}
 
 
 def log(msg):
@@ -422,7 +422,7 @@ def report(main, compare):
     rows = ["| page | req/s | p50 ms | p99 ms | errors | SQL statements | pgbench floor/s | share of floor | RSS MiB | goal |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for page, r in main["pages"].items():
-        goal = f"≥ {TARGET_RPS[page]} req/s"
+        goal = f"≥ {TARGET_RPS[page]} req/s" if TARGET_RPS[page] else "(reported)"
         rows.append(f"| {page} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
                     f"{r['wrong_status'] + r['socket_errors']} | {r['queries']} | "
                     f"{r.get('floor_rps', 0):.0f} | {r.get('share', 0):.0%} | {r['rss_mib']:.0f} | {goal} |")
