@@ -62,16 +62,7 @@ pub fn plan(rows: Vec<LearnerStep>, habit_pauses: &[Pause], now: NaiveDateTime) 
             first.release_time,
         );
         let mut pauses: Vec<Pause> = habit_pauses.to_vec();
-        pauses.extend(
-            first
-                .pause_starts
-                .iter()
-                .zip(&first.pause_ends)
-                .map(|(s, e)| Pause {
-                    starts_on: *s,
-                    ends_on: *e,
-                }),
-        );
+        pauses.extend(Pause::pairs(&first.pause_starts, &first.pause_ends));
         let timing: Vec<StepTiming> = group
             .iter()
             .map(|s| StepTiming {

@@ -22,6 +22,16 @@ impl Pause {
     pub fn days(&self) -> i64 {
         (self.ends_on - self.starts_on).num_days() + 1
     }
+    /// Pauses from their starts and ends read as two parallel arrays.
+    pub fn pairs<'a>(
+        starts: &'a [NaiveDate],
+        ends: &'a [NaiveDate],
+    ) -> impl Iterator<Item = Pause> + 'a {
+        starts.iter().zip(ends).map(|(s, e)| Pause {
+            starts_on: *s,
+            ends_on: *e,
+        })
+    }
 }
 
 pub const FREEZE_EVERY: u32 = 7;
@@ -223,23 +233,21 @@ mod tests {
     #[test]
     fn the_next_day_starts_at_local_midnight() {
         use chrono::TimeZone;
-        // London in summer time, then in winter time after the clocks go back.
-        assert_eq!(
-            next_day_starts("Europe/London", d("2026-10-23")),
-            Utc.with_ymd_and_hms(2026, 10, 23, 23, 0, 0).unwrap()
-        );
-        assert_eq!(
-            next_day_starts("Europe/London", d("2026-10-25")),
-            Utc.with_ymd_and_hms(2026, 10, 26, 0, 0, 0).unwrap()
-        );
-        assert_eq!(
-            next_day_starts("Asia/Kolkata", d("2026-12-01")),
-            Utc.with_ymd_and_hms(2026, 12, 1, 18, 30, 0).unwrap()
-        );
-        assert_eq!(
-            next_day_starts("Not/AZone", d("2026-12-01")),
-            Utc.with_ymd_and_hms(2026, 12, 2, 0, 0, 0).unwrap()
-        );
+        // London in summer time, then in winter time after the clocks go
+        // back; a half-hour zone; an unknown zone counts as UTC.
+        let cases = [
+            ("Europe/London", "2026-10-23", (10, 23, 23, 0)),
+            ("Europe/London", "2026-10-25", (10, 26, 0, 0)),
+            ("Asia/Kolkata", "2026-12-01", (12, 1, 18, 30)),
+            ("Not/AZone", "2026-12-01", (12, 2, 0, 0)),
+        ];
+        for (tz, today, (mo, day, h, mi)) in cases {
+            assert_eq!(
+                next_day_starts(tz, d(today)),
+                Utc.with_ymd_and_hms(2026, mo, day, h, mi, 0).unwrap(),
+                "{tz} {today}"
+            );
+        }
     }
 
     fn run(from: &str, n: i64) -> Vec<NaiveDate> {

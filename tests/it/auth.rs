@@ -189,6 +189,31 @@ async fn the_session_id_changes_at_login() {
     );
 }
 
+/// A session in use is marked seen (at most once a minute), which is what
+/// keeps it from expiring while the person is active.
+#[tokio::test]
+async fn a_session_in_use_is_marked_seen() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("learner@example.com").await;
+    sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '7 hours'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(c.get("/me/settings").await.status, StatusCode::OK);
+    let fresh = app
+        .scalar_i64(
+            "SELECT count(*) FROM sessions WHERE last_seen_at > now() - interval '1 minute'",
+        )
+        .await;
+    assert_eq!(fresh, 1, "the request marked its session seen");
+    // Seven hours later again, the session still signs in: it was renewed.
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - interval '7 hours'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(c.get("/me/settings").await.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn idle_sessions_expire_after_eight_hours() {
     let app = TestApp::demo().await;

@@ -55,6 +55,17 @@ async fn fresh_candidates(app: &TestApp, user: Uuid) -> Vec<Uuid> {
         .collect()
 }
 
+/// Leo's id and his local date.
+async fn leo_and_his_today(app: &TestApp) -> (Uuid, NaiveDate) {
+    let leo = user_id(app, LEO).await;
+    let tz: String = sqlx::query_scalar("SELECT timezone FROM users WHERE id = $1")
+        .bind(leo)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    (leo, local_today(&tz))
+}
+
 async fn today_page(c: &mut Client) -> crate::harness::Res {
     let res = c.get("/today").await;
     assert_eq!(res.status, StatusCode::OK);
@@ -64,13 +75,7 @@ async fn today_page(c: &mut Client) -> crate::harness::Res {
 #[tokio::test]
 async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
     let app = TestApp::demo().await;
-    let leo = user_id(&app, LEO).await;
-    let tz: String = sqlx::query_scalar("SELECT timezone FROM users WHERE id = $1")
-        .bind(leo)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let today = local_today(&tz);
+    let (leo, today) = leo_and_his_today(&app).await;
     sqlx::query("DELETE FROM learner_plans")
         .execute(&app.pool)
         .await
@@ -152,13 +157,7 @@ async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
 #[tokio::test]
 async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
     let app = TestApp::demo().await;
-    let leo = user_id(&app, LEO).await;
-    let tz: String = sqlx::query_scalar("SELECT timezone FROM users WHERE id = $1")
-        .bind(leo)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let today = local_today(&tz);
+    let (leo, today) = leo_and_his_today(&app).await;
     let mut c = app.signed_in(LEO).await;
     today_page(&mut c).await;
     let changes = [
@@ -213,13 +212,7 @@ async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
 #[tokio::test]
 async fn the_worker_prepares_the_next_days_plan_and_drops_idle_ones() {
     let app = TestApp::demo().await;
-    let leo = user_id(&app, LEO).await;
-    let tz: String = sqlx::query_scalar("SELECT timezone FROM users WHERE id = $1")
-        .bind(leo)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let today = local_today(&tz);
+    let (leo, today) = leo_and_his_today(&app).await;
     sqlx::query("DELETE FROM learner_plans")
         .execute(&app.pool)
         .await

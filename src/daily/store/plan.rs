@@ -78,14 +78,7 @@ pub struct Due {
 impl Due {
     /// The learner's habit pauses (the plan's steps skip their days).
     pub fn pauses(&self) -> Vec<Pause> {
-        self.pause_starts
-            .iter()
-            .zip(&self.pause_ends)
-            .map(|(s, e)| Pause {
-                starts_on: *s,
-                ends_on: *e,
-            })
-            .collect()
+        Pause::pairs(&self.pause_starts, &self.pause_ends).collect()
     }
 }
 

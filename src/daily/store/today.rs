@@ -115,12 +115,7 @@ pub async fn state(
             onboarded: r.onboarded,
         },
         days: r.days,
-        pauses: r
-            .pause_starts
-            .into_iter()
-            .zip(r.pause_ends)
-            .map(|(starts_on, ends_on)| Pause { starts_on, ends_on })
-            .collect(),
+        pauses: Pause::pairs(&r.pause_starts, &r.pause_ends).collect(),
         minutes_done: r.minutes_done,
         reflected: r.reflected,
         prompts: r.prompt_ids.into_iter().zip(r.prompt_texts).collect(),
