@@ -32,7 +32,8 @@ pub struct AppState {
     /// Requests' connections (see `db::pool`).
     pub db: Db,
     pub settings: Arc<Settings>,
-    pub mailer: Mailer,
+    /// Shared, so that cloning the state for a request copies no strings.
+    pub mailer: Arc<Mailer>,
     /// Set on SIGTERM: `/readyz` answers 503 while the server drains.
     pub draining: Arc<AtomicBool>,
 }
@@ -42,7 +43,7 @@ impl AppState {
         AppState {
             db: Db::like(&db),
             settings: Arc::new(settings),
-            mailer,
+            mailer: Arc::new(mailer),
             draining: Arc::new(AtomicBool::new(false)),
         }
     }

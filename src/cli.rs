@@ -174,8 +174,10 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         stop.clone(),
         Duration::from_secs(args.drain_seconds),
     ));
-    let delivery =
-        crate::campaigns::digest::Delivery::new(state.mailer.clone(), &state.settings.public_url)?;
+    let delivery = crate::campaigns::digest::Delivery::new(
+        (*state.mailer).clone(),
+        &state.settings.public_url,
+    )?;
     let worker = if args.no_worker {
         tokio::spawn(async { anyhow::Ok(()) })
     } else {
@@ -185,6 +187,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             stop.clone().cancelled_owned(),
         ))
     };
+    crate::ops::spawn_upkeep();
     let requests_db = state.db.clone();
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app)

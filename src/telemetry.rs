@@ -1,5 +1,7 @@
 //! Tracing subscriber: compact human-readable logs, or JSON with `LOG_FORMAT=json`.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 pub fn init() {
@@ -8,7 +10,9 @@ pub fn init() {
     let json = std::env::var("LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        // Colours only for a person at a terminal, not in files or journals.
+        .with_ansi(std::io::stdout().is_terminal());
     let _ = if json {
         builder
             .json()

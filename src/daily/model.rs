@@ -3,10 +3,10 @@
 //! questions, and the composition of the Today page. Dates are the
 //! learner's local dates; "today" is always an argument.
 
-use std::collections::HashSet;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use uuid::Uuid;
 
 /// An "I'm away" period, both ends included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,22 +60,28 @@ pub fn week_start(d: NaiveDate) -> NaiveDate {
 /// most 2 held); a missed day uses a freeze or ends the streak; paused days
 /// change nothing; today is not missed until it is over.
 pub fn habit(days: &[NaiveDate], pauses: &[Pause], today: NaiveDate) -> Habit {
-    let learned: HashSet<NaiveDate> = days.iter().copied().filter(|d| *d <= today).collect();
+    // The learning days up to today, in order: the walk below reads them
+    // with a cursor instead of looking each day up.
+    let mut learned: Vec<NaiveDate> = days.iter().copied().filter(|d| *d <= today).collect();
+    learned.sort_unstable();
+    learned.dedup();
     let paused = |d: NaiveDate| pauses.iter().any(|p| p.covers(d));
     let mut h = Habit {
-        learned_today: learned.contains(&today),
+        learned_today: learned.last() == Some(&today),
         paused_today: paused(today),
         ..Default::default()
     };
-    let Some(first) = learned.iter().min().copied() else {
+    let Some(first) = learned.first().copied() else {
         return h;
     };
     let (mut streak, mut run) = (0u32, 0u32);
+    let mut next = learned.iter().peekable();
     let mut d = first;
     while d <= today {
+        let learned_on_d = next.next_if_eq(&&d).is_some();
         if paused(d) {
             // Frozen: neither kept nor broken.
-        } else if learned.contains(&d) {
+        } else if learned_on_d {
             streak += 1;
             run += 1;
             if run.is_multiple_of(FREEZE_EVERY) && h.freezes < MAX_FREEZES {
@@ -95,10 +101,7 @@ pub fn habit(days: &[NaiveDate], pauses: &[Pause], today: NaiveDate) -> Habit {
     }
     h.current = streak;
     let monday = week_start(today);
-    h.week_days = learned
-        .iter()
-        .filter(|d| **d >= monday && **d <= today)
-        .count() as u32;
+    h.week_days = learned.iter().rev().take_while(|d| **d >= monday).count() as u32;
     h
 }
 
@@ -140,7 +143,7 @@ pub fn next_review(stage: Option<i32>, correct: bool, today: NaiveDate) -> Revie
 /// A candidate card for Today.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
-    pub key: String,
+    pub key: Uuid,
     pub minutes: i32,
 }
 
@@ -171,9 +174,9 @@ pub fn next_day_starts(timezone: &str, today: NaiveDate) -> DateTime<Utc> {
 }
 
 /// A number that is the same for one learner on one date, and different the next day.
-pub fn daily_seed(user: &str, date: NaiveDate) -> u64 {
+pub fn daily_seed(user: Uuid, date: NaiveDate) -> u64 {
     let mut h = DefaultHasher::new();
-    (user, date.to_string()).hash(&mut h);
+    (user, date).hash(&mut h);
     h.finish()
 }
 
@@ -216,6 +219,8 @@ pub fn compose(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
+
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
@@ -277,6 +282,19 @@ mod tests {
     }
 
     #[test]
+    fn the_days_may_come_in_any_order_repeated_or_after_today() {
+        let mut days = run("2026-11-01", 7);
+        days.extend(run("2026-11-09", 3));
+        let sorted = habit(&days, &[], d("2026-11-10"));
+        assert_eq!((sorted.current, sorted.learned_today), (9, true));
+        let mut shuffled = days.clone();
+        shuffled.reverse();
+        shuffled.extend(run("2026-11-03", 3)); // repeats
+        shuffled.push(d("2026-11-20")); // after today: not counted
+        assert_eq!(habit(&shuffled, &[], d("2026-11-10")), sorted);
+    }
+
+    #[test]
     fn at_most_two_freezes_are_held() {
         let days = run("2026-10-01", 28);
         let h = habit(&days, &[], d("2026-10-28"));
@@ -332,13 +350,13 @@ mod tests {
 
     #[test]
     fn composition_follows_the_order_and_the_budget() {
-        let c = |k: &str, m| Candidate {
-            key: k.into(),
+        let c = |k: u128, m| Candidate {
+            key: Uuid::from_u128(k),
             minutes: m,
         };
-        let steps = vec![c("s1", 4)];
-        let reviews = vec![c("q1", 1), c("q2", 1), c("q3", 1), c("q4", 1)];
-        let recs = vec![c("a", 3), c("b", 2), c("c", 12), c("d", 1)];
+        let steps = vec![c(1, 4)];
+        let reviews = vec![c(11, 1), c(12, 1), c(13, 1), c(14, 1)];
+        let recs = vec![c(21, 3), c(22, 2), c(23, 12), c(24, 1)];
         let (s, r, k) = compose(10, &steps, &reviews, &recs, 42);
         assert_eq!(s, vec![0]);
         assert_eq!(r, vec![0, 1, 2], "at most three reviews");
@@ -365,9 +383,10 @@ mod tests {
 
     #[test]
     fn the_daily_seed_is_stable_per_learner_and_date() {
-        let a = daily_seed("u1", d("2026-11-30"));
-        assert_eq!(a, daily_seed("u1", d("2026-11-30")));
-        assert_ne!(a, daily_seed("u1", d("2026-12-01")));
-        assert_ne!(a, daily_seed("u2", d("2026-11-30")));
+        let (u1, u2) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let a = daily_seed(u1, d("2026-11-30"));
+        assert_eq!(a, daily_seed(u1, d("2026-11-30")));
+        assert_ne!(a, daily_seed(u1, d("2026-12-01")));
+        assert_ne!(a, daily_seed(u2, d("2026-11-30")));
     }
 }

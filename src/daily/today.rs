@@ -88,7 +88,7 @@ pub async fn today(
     };
     // One reflection prompt a day, rotating per learner, until they reflect.
     let (prompts, reflected) = (st.prompts, st.reflected);
-    let seed = model::daily_seed(&user.id.to_string(), today);
+    let seed = model::daily_seed(user.id, today);
     let left = settings.daily_minutes - minutes_done;
     let prompt = (paused_until.is_none()
         && !reflected
@@ -105,21 +105,21 @@ pub async fn today(
     let step_c: Vec<Candidate> = waiting
         .iter()
         .map(|s| Candidate {
-            key: s.step_id.to_string(),
+            key: s.step_id,
             minutes: s.minutes,
         })
         .collect();
     let review_c: Vec<Candidate> = reviews
         .iter()
         .map(|q| Candidate {
-            key: q.id.to_string(),
+            key: q.id,
             minutes: REVIEW_MINUTES,
         })
         .collect();
     let rec_c: Vec<Candidate> = recs
         .iter()
         .map(|r| Candidate {
-            key: r.id.to_string(),
+            key: r.id,
             minutes: r.minutes,
         })
         .collect();

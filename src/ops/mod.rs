@@ -50,6 +50,20 @@ pub fn prometheus() -> &'static PrometheusHandle {
     })
 }
 
+/// Folds the latency samples recorded since the last pass into the
+/// histograms every few seconds. The recorder keeps each sample until then,
+/// so without this its memory grows with every request while nothing
+/// scrapes `/metrics`.
+pub fn spawn_upkeep() {
+    tokio::spawn(async {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+        loop {
+            every.tick().await;
+            prometheus().run_upkeep();
+        }
+    });
+}
+
 async fn metrics_text() -> impl IntoResponse {
     (
         [(
