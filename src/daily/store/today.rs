@@ -3,7 +3,8 @@
 //! the active reflection prompts, whether they follow any topics, the
 //! reviews due, the items done today, and today's plan when it is current
 //! (its candidates and campaign steps as stored). Each part is an index
-//! range bounded by the learner and a date window.
+//! range bounded by the learner and a date window; today's activities are
+//! read once for the minutes done, the answers and the items done.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
@@ -66,19 +67,13 @@ pub async fn state(
                           AND a.verb IN ('completed', 'answered', 'reflected')
                         ORDER BY 1) AS "days!",
                   coalesce(pa.starts, '{}') AS "pause_starts!", coalesce(pa.ends, '{}') AS "pause_ends!",
-                  (coalesce((SELECT sum(i.minutes) FROM activities a JOIN content_items i ON i.id = a.object_id
-                             WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
-                               AND a.object_type = 'item'), 0)
-                   + (SELECT count(*) FROM activities a
-                      WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'answered'))::int AS "minutes_done!",
+                  (td.minutes + td.answered)::int AS "minutes_done!",
                   EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = $1 AND r.local_date = $2) AS "reflected!",
                   coalesce(pr.ids, '{}') AS "prompt_ids!", coalesce(pr.texts, '{}') AS "prompt_texts!",
                   coalesce(rv.list, '[]') AS "reviews!: Json<Vec<Question>>",
                   EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!",
                   h.plan_version, ep.n AS epoch,
-                  ARRAY(SELECT a.object_id FROM activities a
-                        WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb = 'completed'
-                          AND a.object_type = 'item') AS "done_today!",
+                  td.done AS "done_today!",
                   lp.rec_ids AS "rec_ids?", lp.rec_minutes AS "rec_minutes?", lp.rec_cards AS "rec_cards?",
                   lp.steps AS "plan_steps?: Json<Vec<PlanStep>>"
            FROM learner_habits h
@@ -99,6 +94,14 @@ pub async fn state(
                      WHERE s.user_id = $1 AND NOT s.retired AND s.due_on <= $2
                      ORDER BY s.due_on, s.question_id LIMIT 3) d
                JOIN review_questions q ON q.id = d.id JOIN content_items i ON i.id = q.item_id) rv
+           CROSS JOIN LATERAL (
+               SELECT coalesce(sum(i.minutes), 0) AS minutes,
+                      count(*) FILTER (WHERE a.verb = 'answered') AS answered,
+                      coalesce(array_agg(a.object_id) FILTER (WHERE a.verb = 'completed' AND a.object_type = 'item'),
+                               '{}') AS done
+               FROM activities a
+               LEFT JOIN content_items i ON a.verb = 'completed' AND a.object_type = 'item' AND i.id = a.object_id
+               WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb IN ('completed', 'answered')) td
            WHERE h.user_id = $1"#,
         user,
         today,
