@@ -147,9 +147,12 @@ pub struct Candidate {
     pub minutes: i32,
 }
 
-/// At most this many reviews a day (written into the SQL of
-/// `store::today::state`).
+/// At most this many reviews on Today at a time.
 pub const MAX_REVIEWS: usize = 3;
+/// Today's plan carries at most this many of the reviews due on its day,
+/// oldest first: a daily limit, well past what a daily budget of minutes
+/// leaves room for.
+pub const REVIEWS_A_DAY: i64 = 30;
 /// How many recommendation candidates today's shuffle picks from.
 pub const REC_CANDIDATES: i64 = 40;
 pub const REVIEW_MINUTES: i32 = 1;

@@ -1,16 +1,17 @@
-//! Today's plan: the learner's recommendation candidates and the campaign
-//! steps waiting by the end of one local day, built on the day's first visit
-//! (or when a change made it stale) and ahead of the day by the worker, so
-//! that later visits read it back with the page's own state in one
-//! statement.
+//! Today's plan: the learner's recommendation candidates, the campaign
+//! steps waiting by the end of one local day and the reviews due that day,
+//! built on the day's first visit (or when a change made it stale) and ahead
+//! of the day by the worker, so that later visits read it back with the
+//! page's own state in one statement.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::model::{self, Pause, REC_CANDIDATES};
-use super::store::{self, Rec, plan::NewPlan};
+use super::model::{self, Pause, REC_CANDIDATES, REVIEWS_A_DAY};
+use super::store::{self, Question, Rec, plan::NewPlan};
 use super::views::StepCard;
 use crate::campaigns::plan::{out_from, plan, waiting};
 use crate::campaigns::store::learner::steps_of;
@@ -25,17 +26,28 @@ pub struct PlanStep {
     pub card: StepCard,
 }
 
+/// A card in a plan: just read (the plan was built for this visit), or
+/// stored as JSON and read only when the page shows it.
+enum Card<T> {
+    Read(T),
+    Stored(String),
+}
+
+impl<T: DeserializeOwned> Card<T> {
+    fn open(self) -> serde_json::Result<T> {
+        match self {
+            Card::Read(t) => Ok(t),
+            Card::Stored(json) => serde_json::from_str(&json),
+        }
+    }
+}
+
 /// A recommendation candidate as Today first needs it: its id and minutes
 /// (to compose the page); the card itself is read only when it is shown.
 pub struct Candidate {
     pub id: Uuid,
     pub minutes: i32,
-    card: Card,
-}
-
-enum Card {
-    Read(Rec),
-    Stored(String),
+    card: Card<Rec>,
 }
 
 impl Candidate {
@@ -58,31 +70,72 @@ impl Candidate {
 
     /// The card, to show.
     pub fn card(self) -> serde_json::Result<Rec> {
-        match self.card {
-            Card::Read(r) => Ok(r),
-            Card::Stored(json) => serde_json::from_str(&json),
-        }
+        self.card.open()
     }
 }
 
+/// A review due today: its question's id; the question is read only when
+/// it is shown.
+pub struct Review {
+    pub id: Uuid,
+    card: Card<Question>,
+}
+
+impl Review {
+    /// One of a plan's stored reviews.
+    pub fn stored(id: Uuid, card: String) -> Review {
+        Review {
+            id,
+            card: Card::Stored(card),
+        }
+    }
+
+    pub fn read(q: Question) -> Review {
+        Review {
+            id: q.id,
+            card: Card::Read(q),
+        }
+    }
+
+    /// The question, to show.
+    pub fn question(self) -> serde_json::Result<Question> {
+        self.card.open()
+    }
+}
+
+/// What a plan holds for the page, in its order.
+pub struct Contents {
+    pub recs: Vec<Candidate>,
+    pub steps: Vec<PlanStep>,
+    pub reviews: Vec<Review>,
+}
+
 /// What Today offers at local time `now` from a plan: the candidates not
-/// done today, and the steps out by now (both in the plan's order).
+/// done today, the steps out by now and the reviews not answered today
+/// (each in the plan's order).
 pub fn open_now(
-    recs: Vec<Candidate>,
-    steps: Vec<PlanStep>,
+    plan: Contents,
     done_today: &[Uuid],
+    answered_today: &[Uuid],
     now: NaiveDateTime,
-) -> (Vec<Candidate>, Vec<StepCard>) {
-    let recs = recs
+) -> (Vec<Candidate>, Vec<StepCard>, Vec<Review>) {
+    let recs = plan
+        .recs
         .into_iter()
         .filter(|r| !done_today.contains(&r.id))
         .collect();
-    let steps = steps
+    let steps = plan
+        .steps
         .into_iter()
         .filter(|s| s.out_from <= now)
         .map(|s| s.card)
         .collect();
-    (recs, steps)
+    let reviews = plan
+        .reviews
+        .into_iter()
+        .filter(|q| !answered_today.contains(&q.id))
+        .collect();
+    (recs, steps, reviews)
 }
 
 /// What building a plan needs besides the database.
@@ -98,13 +151,11 @@ pub struct Inputs<'a> {
     pub pauses: &'a [Pause],
 }
 
-/// Work out today's candidates and the steps waiting by the end of the day,
-/// save them as the plan and return them.
-pub async fn build(
-    c: &mut PgConnection,
-    i: &Inputs<'_>,
-) -> sqlx::Result<(Vec<Rec>, Vec<PlanStep>)> {
+/// Work out today's candidates, the steps waiting by the end of the day and
+/// the reviews due, save them as the plan and return them.
+pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Contents> {
     let recs = store::recommendations(c, i.user, i.has_interests, REC_CANDIDATES).await?;
+    let reviews = store::due_reviews(c, i.user, i.today, REVIEWS_A_DAY).await?;
     let rows = steps_of(c, i.user, None, Some(i.today)).await?;
     let end_of_day =
         i.today.and_time(NaiveTime::MIN) + chrono::Duration::days(1) - chrono::Duration::seconds(1);
@@ -135,10 +186,15 @@ pub async fn build(
             epoch: i.epoch,
             recs: &recs,
             steps: &steps,
+            reviews: &reviews,
         },
     )
     .await?;
-    Ok((recs, steps))
+    Ok(Contents {
+        recs: recs.into_iter().map(Candidate::read).collect(),
+        steps,
+        reviews: reviews.into_iter().map(Review::read).collect(),
+    })
 }
 
 /// What one round of preparing did.
@@ -218,34 +274,56 @@ mod tests {
         }
     }
 
+    fn question(n: u128) -> Question {
+        Question {
+            id: Uuid::from_u128(n),
+            item_id: Uuid::from_u128(1),
+            item_slug: "item-1".into(),
+            item_title: "Item 1".into(),
+            prompt: format!("Question {n}?"),
+            options: vec!["Yes".into(), "No".into()],
+            correct: 0,
+            explanation: String::new(),
+        }
+    }
+
+    fn contents() -> Contents {
+        Contents {
+            recs: vec![rec(1), rec(2), rec(3)]
+                .into_iter()
+                .map(Candidate::read)
+                .collect(),
+            steps: vec![
+                step(1, "2026-12-01T00:00:00"),
+                step(2, "2026-12-01T09:00:00"),
+            ],
+            reviews: vec![question(11), question(12), question(13)]
+                .into_iter()
+                .map(Review::read)
+                .collect(),
+        }
+    }
+
     #[test]
-    fn a_plan_offers_what_is_not_done_today_and_steps_once_they_are_out() {
-        let recs = vec![rec(1), rec(2), rec(3)]
-            .into_iter()
-            .map(Candidate::read)
-            .collect();
-        let steps = vec![
-            step(1, "2026-12-01T00:00:00"),
-            step(2, "2026-12-01T09:00:00"),
-        ];
+    fn a_plan_offers_what_is_not_done_or_answered_today_and_steps_once_they_are_out() {
         let now: NaiveDateTime = "2026-12-01T08:59:00".parse().unwrap();
-        let (r, s) = open_now(recs, steps, &[Uuid::from_u128(2)], now);
+        let (r, s, q) = open_now(
+            contents(),
+            &[Uuid::from_u128(2)],
+            &[Uuid::from_u128(11)],
+            now,
+        );
         let ids: Vec<u128> = r.iter().map(|r| r.id.as_u128()).collect();
         assert_eq!(ids, [1, 3]);
         let steps: Vec<i32> = s.iter().map(|s| s.position).collect();
         assert_eq!(steps, [1]);
+        let reviews: Vec<u128> = q.iter().map(|q| q.id.as_u128()).collect();
+        assert_eq!(reviews, [12, 13], "answered today: gone, the rest in order");
 
         let later: NaiveDateTime = "2026-12-01T09:00:00".parse().unwrap();
-        let (_, s) = open_now(
-            vec![],
-            vec![
-                step(1, "2026-12-01T00:00:00"),
-                step(2, "2026-12-01T09:00:00"),
-            ],
-            &[],
-            later,
-        );
+        let (r, s, q) = open_now(contents(), &[], &[], later);
         assert_eq!(s.len(), 2, "out at its release time");
+        assert_eq!((r.len(), q.len()), (3, 3));
     }
 
     #[test]
@@ -262,6 +340,16 @@ mod tests {
         assert!(
             bad.card().is_err(),
             "a damaged card is an error, not a panic"
+        );
+        let json = serde_json::to_string(&question(12)).unwrap();
+        let q = Review::stored(Uuid::from_u128(12), json)
+            .question()
+            .unwrap();
+        assert_eq!((q.prompt.as_str(), q.options.len()), ("Question 12?", 2));
+        assert!(
+            Review::stored(Uuid::from_u128(13), "[]".into())
+                .question()
+                .is_err()
         );
     }
 

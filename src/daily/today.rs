@@ -58,16 +58,23 @@ pub async fn today(
     let (reviews, recs, waiting) = if paused_until.is_some() {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
-        let (recs, steps) = match st.plan {
-            Some(p) => (
-                p.rec_ids
+        let contents = match st.plan {
+            Some(p) => plan::Contents {
+                recs: p
+                    .rec_ids
                     .into_iter()
                     .zip(p.rec_minutes)
                     .zip(p.rec_cards)
                     .map(|((id, minutes), card)| plan::Candidate::stored(id, minutes, card))
                     .collect(),
-                p.steps,
-            ),
+                steps: p.steps,
+                reviews: p
+                    .review_ids
+                    .into_iter()
+                    .zip(p.review_cards)
+                    .map(|(id, card)| plan::Review::stored(id, card))
+                    .collect(),
+            },
             None => {
                 let inputs = plan::Inputs {
                     user: user.id,
@@ -79,12 +86,12 @@ pub async fn today(
                     has_interests: st.has_interests,
                     pauses: &pauses,
                 };
-                let (recs, steps) = plan::build(&mut c, &inputs).await?;
-                (recs.into_iter().map(plan::Candidate::read).collect(), steps)
+                plan::build(&mut c, &inputs).await?
             }
         };
-        let (recs, waiting) = plan::open_now(recs, steps, &st.done_today, now);
-        (st.reviews, recs, waiting)
+        let (recs, waiting, reviews) =
+            plan::open_now(contents, &st.done_today, &st.answered_today, now);
+        (reviews, recs, waiting)
     };
     // One reflection prompt a day, rotating per learner, until they reflect.
     let (prompts, reflected) = (st.prompts, st.reflected);
@@ -159,11 +166,14 @@ pub async fn today(
         Some(i) => card(i)?,
         None => None,
     };
-    let mut reviews: Vec<Option<store::Question>> = reviews.into_iter().map(Some).collect();
-    let reviews = chosen_reviews
-        .iter()
-        .filter_map(|i| reviews[*i].take())
-        .collect();
+    let mut reviews: Vec<Option<plan::Review>> = reviews.into_iter().map(Some).collect();
+    let mut shown = Vec::with_capacity(chosen_reviews.len());
+    for i in &chosen_reviews {
+        if let Some(r) = reviews[*i].take() {
+            shown.push(r.question().map_err(|e| AppError::Internal(e.into()))?);
+        }
+    }
+    let reviews = shown;
     let first_name = user
         .name
         .split_whitespace()

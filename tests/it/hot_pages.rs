@@ -10,7 +10,7 @@ use std::sync::Once;
 
 use axum::http::StatusCode;
 use inflow::bench::{Sizes, bench_id};
-use inflow::daily::model::{MAX_REVIEWS, REC_CANDIDATES};
+use inflow::daily::model::{MAX_REVIEWS, REC_CANDIDATES, REVIEWS_A_DAY};
 use serde_json::Value;
 use sqlx::{Connection, Executor, PgPool};
 use tracing::field::{Field, Visit};
@@ -483,11 +483,10 @@ async fn ranked_recommendations_follow_ratings_publishing_and_topics() {
 }
 
 /// On a catalogue where every learner has more candidates than Today picks
-/// from, the recommendations are the right `REC_CANDIDATES`, and Today's
-/// state brings `MAX_REVIEWS` of the reviews due, the oldest (that limit is
-/// written into its SQL).
+/// from, the recommendations are the right `REC_CANDIDATES`, and a plan
+/// brings the reviews due, oldest first (up to `REVIEWS_A_DAY`).
 #[tokio::test]
-async fn todays_state_brings_as_many_candidates_and_reviews_as_the_page_uses() {
+async fn a_plan_brings_as_many_candidates_and_reviews_as_the_page_uses() {
     let (app, _) = seeded(&crate::item_page::catalogue()).await;
     let pool = &app.pool;
     assert_same_recommendations(pool, 4, "a large catalogue").await;
@@ -495,10 +494,6 @@ async fn todays_state_brings_as_many_candidates_and_reviews_as_the_page_uses() {
     let today = chrono::Utc::now().date_naive();
     for n in 1..=4 {
         let user = bench_id(3, n);
-        let st = inflow::daily::store::today::state(&mut c, user, today, today)
-            .await
-            .unwrap()
-            .unwrap();
         let recs = inflow::daily::store::recommendations(&mut c, user, true, REC_CANDIDATES)
             .await
             .unwrap();
@@ -506,16 +501,19 @@ async fn todays_state_brings_as_many_candidates_and_reviews_as_the_page_uses() {
         let due: Vec<uuid::Uuid> = sqlx::query_scalar(
             "SELECT question_id FROM review_schedule
              WHERE user_id = $1 AND NOT retired AND due_on <= $2
-             ORDER BY due_on, question_id LIMIT $3",
+             ORDER BY due_on, question_id",
         )
         .bind(user)
         .bind(today)
-        .bind(MAX_REVIEWS as i64 + 1)
         .fetch_all(pool)
         .await
         .unwrap();
         assert!(due.len() > MAX_REVIEWS, "learner {n} has more reviews due");
-        let got: Vec<_> = st.reviews.iter().map(|q| q.id).collect();
-        assert_eq!(got, due[..MAX_REVIEWS], "learner {n}");
+        let planned = inflow::daily::store::due_reviews(&mut c, user, today, REVIEWS_A_DAY)
+            .await
+            .unwrap();
+        let got: Vec<_> = planned.iter().map(|q| q.id).collect();
+        let limit = due.len().min(REVIEWS_A_DAY as usize);
+        assert_eq!(got, due[..limit], "learner {n}");
     }
 }

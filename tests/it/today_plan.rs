@@ -1,7 +1,8 @@
 //! Today's plan (`learner_plans`): built on the day's first visit and read
-//! back afterwards; what the learner does today shows at once; a change to
-//! their inputs or to the catalogue makes it stale; the worker prepares the
-//! next day's plan and drops idle ones.
+//! back afterwards; what the learner does today (items done, reviews
+//! answered, steps done) shows at once; a change to their inputs or to the
+//! catalogue makes it stale; the worker prepares the next day's plan and
+//! drops idle ones.
 
 use axum::http::StatusCode;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -19,13 +20,14 @@ struct PlanRow {
     opened_on: NaiveDate,
     built_at: DateTime<Utc>,
     rec_ids: Vec<Uuid>,
+    review_ids: Vec<Uuid>,
     current: bool,
 }
 
 /// The learner's plan, and whether it is current for `today`.
 async fn plan_of(app: &TestApp, user: Uuid, today: NaiveDate) -> Option<PlanRow> {
     sqlx::query_as(
-        "SELECT lp.local_date, lp.opened_on, lp.built_at, lp.rec_ids,
+        "SELECT lp.local_date, lp.opened_on, lp.built_at, lp.rec_ids, lp.review_ids,
                 lp.local_date = $2 AND lp.version = h.plan_version
                     AND lp.epoch = (SELECT n FROM plan_epoch) AS current
          FROM learner_plans lp JOIN learner_habits h ON h.user_id = lp.user_id
@@ -309,4 +311,94 @@ async fn steps_released_or_done_show_on_today_at_once() {
             .contains(&title),
         "{title} is done"
     );
+}
+
+/// The review questions on a Today page, in order.
+fn reviews_on(page: &crate::harness::Res) -> Vec<Uuid> {
+    let doc = page.doc();
+    let sel = scraper::Selector::parse("form.review-card").unwrap();
+    doc.select(&sel)
+        .filter_map(|f| f.value().attr("action"))
+        .map(|a| a.rsplit('/').next().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn reviews_answered_leave_today_at_once_and_an_edited_question_refreshes_the_plan() {
+    let app = TestApp::demo().await;
+    let (leo, today) = leo_and_his_today(&app).await;
+    // Room for three reviews whatever the hour: no campaign steps, the
+    // largest budget; and more questions due than the page shows.
+    for sql in [
+        "DELETE FROM campaign_enrolments WHERE user_id = $1",
+        "UPDATE learner_habits SET daily_minutes = 15 WHERE user_id = $1",
+        "INSERT INTO review_schedule (user_id, question_id, stage, due_on, last_answered_on)
+         SELECT $1, q.id, 1, current_date - 2, current_date - 3 FROM review_questions q
+         WHERE NOT EXISTS (SELECT 1 FROM review_schedule s WHERE s.user_id = $1 AND s.question_id = q.id)
+         ORDER BY q.id LIMIT 3",
+        "DELETE FROM learner_plans",
+    ] {
+        sqlx::query(sql).bind(leo).execute(&app.pool).await.unwrap();
+    }
+    let due: Vec<Uuid> = sqlx::query_scalar(
+        "SELECT question_id FROM review_schedule
+         WHERE user_id = $1 AND NOT retired AND due_on <= $2 ORDER BY due_on, question_id",
+    )
+    .bind(leo)
+    .bind(today)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(due.len() > 3, "Leo has {} reviews due", due.len());
+    let mut c = app.signed_in(LEO).await;
+
+    let page = today_page(&mut c).await;
+    let plan = plan_of(&app, leo, today).await.unwrap();
+    assert_eq!(
+        plan.review_ids, due,
+        "the plan holds every review due, oldest first"
+    );
+    assert_eq!(
+        reviews_on(&page),
+        due[..3],
+        "the page shows the oldest three"
+    );
+
+    // Answered: gone at once, the next one due moves up, no rebuild.
+    let first = due[0];
+    let correct: i32 = sqlx::query_scalar("SELECT correct FROM review_questions WHERE id = $1")
+        .bind(first)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let res = c
+        .post(
+            &format!("/today/review/{first}"),
+            &[("answer", &correct.to_string()), ("back", "/today")],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let after = today_page(&mut c).await;
+    assert_eq!(reviews_on(&after), due[1..4]);
+    let read = plan_of(&app, leo, today).await.unwrap();
+    assert!(read.current);
+    assert_eq!(
+        read.built_at, plan.built_at,
+        "answers are read, not rebuilt"
+    );
+
+    // L&D rewords a question: every plan is stale; the page shows the new
+    // wording from the rebuilt plan, which no longer holds the answered one.
+    let second = due[1];
+    sqlx::query("UPDATE review_questions SET prompt = 'Which habit sticks best?' WHERE id = $1")
+        .bind(second)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(!plan_of(&app, leo, today).await.unwrap().current);
+    let page = today_page(&mut c).await;
+    assert!(page.text("main").contains("Which habit sticks best?"));
+    let rebuilt = plan_of(&app, leo, today).await.unwrap();
+    assert!(rebuilt.current && rebuilt.built_at > plan.built_at);
+    assert_eq!(rebuilt.review_ids, due[1..]);
 }

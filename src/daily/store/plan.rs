@@ -7,7 +7,7 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::Rec;
+use super::{Question, Rec};
 use crate::daily::model::Pause;
 use crate::daily::plan::PlanStep;
 
@@ -24,27 +24,34 @@ pub struct NewPlan<'a> {
     pub epoch: i64,
     pub recs: &'a [Rec],
     pub steps: &'a [PlanStep],
+    pub reviews: &'a [Question],
+}
+
+/// Each as one JSON text (a plan's cards).
+fn cards<T: serde::Serialize>(list: &[T]) -> sqlx::Result<Vec<String>> {
+    list.iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(e.into()))
 }
 
 pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<()> {
     let ids: Vec<Uuid> = p.recs.iter().map(|r| r.id).collect();
     let minutes: Vec<i32> = p.recs.iter().map(|r| r.minutes).collect();
-    let cards = p
-        .recs
-        .iter()
-        .map(serde_json::to_string)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let rec_cards = cards(p.recs)?;
+    let review_ids: Vec<Uuid> = p.reviews.iter().map(|q| q.id).collect();
+    let review_cards = cards(p.reviews)?;
     sqlx::query!(
         "INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch,
-                                    rec_ids, rec_minutes, rec_cards, steps)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                                    rec_ids, rec_minutes, rec_cards, steps, review_ids, review_cards)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (user_id) DO UPDATE SET
              local_date = EXCLUDED.local_date, next_day_at = EXCLUDED.next_day_at,
              opened_on = GREATEST(learner_plans.opened_on, EXCLUDED.opened_on),
              version = EXCLUDED.version, epoch = EXCLUDED.epoch, rec_ids = EXCLUDED.rec_ids,
              rec_minutes = EXCLUDED.rec_minutes, rec_cards = EXCLUDED.rec_cards,
-             steps = EXCLUDED.steps, built_at = now()",
+             steps = EXCLUDED.steps, review_ids = EXCLUDED.review_ids,
+             review_cards = EXCLUDED.review_cards, built_at = now()",
         p.user,
         p.local_date,
         p.next_day_at,
@@ -53,8 +60,10 @@ pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<()> {
         p.epoch,
         &ids,
         &minutes,
-        &cards,
+        &rec_cards,
         Json(p.steps) as _,
+        &review_ids,
+        &review_cards,
     )
     .execute(c)
     .await?;

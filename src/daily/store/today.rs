@@ -1,19 +1,17 @@
 //! The Today page's own state in one statement: habit settings, learning
 //! days, pauses, minutes done today, whether the learner reflected today,
-//! the active reflection prompts, whether they follow any topics, the
-//! reviews due, the items done today, and today's plan when it is current
-//! (its candidates and campaign steps as stored). Each part is an index
-//! range bounded by the learner and a date window; today's activities are
-//! read once for the minutes done, the answers and the items done.
+//! the active reflection prompts, whether they follow any topics, the items
+//! done and the questions answered today, and today's plan when it is
+//! current (its candidates, campaign steps and reviews due, as stored).
+//! Each part is an index range bounded by the learner and a date window;
+//! today's activities are read once.
 
 use chrono::NaiveDate;
 use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{Question, Settings};
-#[cfg(doc)]
-use crate::daily::model::MAX_REVIEWS;
+use super::Settings;
 use crate::daily::model::Pause;
 use crate::daily::plan::PlanStep;
 
@@ -24,11 +22,11 @@ pub struct TodayState {
     pub minutes_done: i32,
     pub reflected: bool,
     pub prompts: Vec<(Uuid, String)>,
-    /// Up to [`MAX_REVIEWS`] questions due on or before today, oldest first.
-    pub reviews: Vec<Question>,
     pub has_interests: bool,
     /// Items completed today (a plan's candidates leave them out).
     pub done_today: Vec<Uuid>,
+    /// Questions answered today (a plan's reviews leave them out).
+    pub answered_today: Vec<Uuid>,
     /// What a plan built now must carry to be current (`learner_plans`).
     pub plan_version: i64,
     pub epoch: i64,
@@ -36,8 +34,9 @@ pub struct TodayState {
     pub plan: Option<Plan>,
 }
 
-/// A current plan as read back: its candidates, best first, and the steps
-/// waiting by the end of the day, as they were when it was built.
+/// A current plan as read back: its candidates, best first, the steps
+/// waiting by the end of the day and the reviews due, as they were when it
+/// was built.
 pub struct Plan {
     /// The candidates, best first: ids, minutes and cards as stored
     /// (`daily::plan::Candidate` reads a card when it is shown).
@@ -45,14 +44,12 @@ pub struct Plan {
     pub rec_minutes: Vec<i32>,
     pub rec_cards: Vec<String>,
     pub steps: Vec<PlanStep>,
+    /// The questions due, oldest first: ids and cards as stored.
+    pub review_ids: Vec<Uuid>,
+    pub review_cards: Vec<String>,
 }
 
 /// `None` when the learner has no habit settings yet (not onboarded).
-///
-/// The limit of reviews is written into the SQL (3 is [`MAX_REVIEWS`];
-/// `tests/it/hot_pages.rs` checks they agree): as a parameter, it can make
-/// Postgres plan the statement afresh on every call instead of reusing its
-/// generic plan.
 pub async fn state(
     c: &mut PgConnection,
     user: Uuid,
@@ -70,12 +67,12 @@ pub async fn state(
                   (td.minutes + td.answered)::int AS "minutes_done!",
                   EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = $1 AND r.local_date = $2) AS "reflected!",
                   coalesce(pr.ids, '{}') AS "prompt_ids!", coalesce(pr.texts, '{}') AS "prompt_texts!",
-                  coalesce(rv.list, '[]') AS "reviews!: Json<Vec<Question>>",
                   EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!",
                   h.plan_version, ep.n AS epoch,
-                  td.done AS "done_today!",
+                  td.done AS "done_today!", td.answered_ids AS "answered_today!",
                   lp.rec_ids AS "rec_ids?", lp.rec_minutes AS "rec_minutes?", lp.rec_cards AS "rec_cards?",
-                  lp.steps AS "plan_steps?: Json<Vec<PlanStep>>"
+                  lp.steps AS "plan_steps?: Json<Vec<PlanStep>>",
+                  lp.review_ids AS "review_ids?", lp.review_cards AS "review_cards?"
            FROM learner_habits h
            CROSS JOIN plan_epoch ep
            LEFT JOIN learner_plans lp ON lp.user_id = h.user_id AND lp.local_date = $2
@@ -86,17 +83,9 @@ pub async fn state(
            CROSS JOIN LATERAL (SELECT array_agg(p.id ORDER BY p.id) AS ids, array_agg(p.text ORDER BY p.id) AS texts
                                FROM reflection_prompts p WHERE p.active) pr
            CROSS JOIN LATERAL (
-               SELECT json_agg(json_build_object('id', q.id, 'item_id', q.item_id, 'item_slug', i.slug,
-                                                 'item_title', i.title, 'prompt', q.prompt, 'options', q.options,
-                                                 'correct', q.correct, 'explanation', q.explanation)
-                               ORDER BY d.due_on, d.id) AS list
-               FROM (SELECT s.question_id AS id, s.due_on FROM review_schedule s
-                     WHERE s.user_id = $1 AND NOT s.retired AND s.due_on <= $2
-                     ORDER BY s.due_on, s.question_id LIMIT 3) d
-               JOIN review_questions q ON q.id = d.id JOIN content_items i ON i.id = q.item_id) rv
-           CROSS JOIN LATERAL (
                SELECT coalesce(sum(i.minutes), 0) AS minutes,
                       count(*) FILTER (WHERE a.verb = 'answered') AS answered,
+                      coalesce(array_agg(a.object_id) FILTER (WHERE a.verb = 'answered'), '{}') AS answered_ids,
                       coalesce(array_agg(a.object_id) FILTER (WHERE a.verb = 'completed' AND a.object_type = 'item'),
                                '{}') AS done
                FROM activities a
@@ -122,17 +111,33 @@ pub async fn state(
         minutes_done: r.minutes_done,
         reflected: r.reflected,
         prompts: r.prompt_ids.into_iter().zip(r.prompt_texts).collect(),
-        reviews: r.reviews.0,
         has_interests: r.has_interests,
         done_today: r.done_today,
+        answered_today: r.answered_today,
         plan_version: r.plan_version,
         epoch: r.epoch,
-        plan: match (r.plan_steps, r.rec_ids, r.rec_minutes, r.rec_cards) {
-            (Some(steps), Some(rec_ids), Some(rec_minutes), Some(rec_cards)) => Some(Plan {
+        plan: match (
+            r.plan_steps,
+            r.rec_ids,
+            r.rec_minutes,
+            r.rec_cards,
+            r.review_ids,
+            r.review_cards,
+        ) {
+            (
+                Some(steps),
+                Some(rec_ids),
+                Some(rec_minutes),
+                Some(rec_cards),
+                Some(review_ids),
+                Some(review_cards),
+            ) => Some(Plan {
                 rec_ids,
                 rec_minutes,
                 rec_cards,
                 steps: steps.0,
+                review_ids,
+                review_cards,
             }),
             _ => None,
         },
