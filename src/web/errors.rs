@@ -3,9 +3,8 @@
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
 
 use super::PageCtx;
@@ -22,10 +21,14 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn layer<F, Fut>(state: &AppState, req: Request, run: F) -> Response
+where
+    F: FnOnce(Request) -> Fut,
+    Fut: Future<Output = Response>,
+{
     let request_id = super::request_id(req.headers());
     let path = req.uri().path().to_owned();
-    let res = next.run(req).await;
+    let res = run(req).await;
     let status = res.status();
     let info = match res.extensions().get::<ErrorInfo>() {
         Some(info) => info.clone(),
