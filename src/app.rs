@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -85,7 +85,16 @@ pub fn build_router(state: AppState) -> Router {
         .fallback(web::errors::not_found)
         .layer(middleware::from_fn(web::flash::layer))
         .layer(CsrfLayer::new().with_rejection_response(web::errors::csrf_rejection))
-        .layer(middleware::from_fn_with_state(state.clone(), around))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::layer,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            web::errors::layer,
+        ))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(ops::track))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
@@ -121,27 +130,8 @@ pub fn build_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// What every request passes through, outermost first: its metrics, the
-/// security headers, error pages, and the signed-in person. One layer
-/// rather than four: axum clones every layer inside a `from_fn` layer on
-/// each request, so nested ones cost in proportion to their square.
-async fn around(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    ops::track(req, |req| {
-        security_headers(req, |req| {
-            web::errors::layer(&state, req, |req| {
-                auth::session::layer(&state, req, |req| next.run(req))
-            })
-        })
-    })
-    .await
-}
-
-async fn security_headers<F, Fut>(req: Request, run: F) -> Response
-where
-    F: FnOnce(Request) -> Fut,
-    Fut: Future<Output = Response>,
-{
-    let mut res = run(req).await;
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
     let headers = res.headers_mut();
     // A route with its own policy (the embed page) decides its own framing.
     let own_policy = headers.contains_key(axum::http::header::CONTENT_SECURITY_POLICY);

@@ -2,7 +2,7 @@
 //! in Postgres. One query per request loads the signed-in person; the role
 //! gates for `/manage` and `/admin` sit on the route groups.
 
-use axum::extract::{FromRequestParts, Request};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
@@ -52,23 +52,19 @@ pub fn clear_cookie() -> HeaderValue {
 }
 
 /// Loads the signed-in person into the request (and the response, for error pages).
-pub async fn layer<F, Fut>(state: &AppState, mut req: Request, run: F) -> Response
-where
-    F: FnOnce(Request) -> Fut,
-    Fut: Future<Output = Response>,
-{
+pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let Some(token) = cookie(req.headers(), COOKIE).map(str::to_owned) else {
-        return run(req).await;
+        return next.run(req).await;
     };
     let hash = model::hash_token(&token);
-    let user = match load(state, &hash).await {
+    let user = match load(&state, &hash).await {
         Ok(u) => u,
         Err(e) => return e.into_response(),
     };
     req.extensions_mut().insert(SessionId(hash));
     let Some(user) = user else {
         // A stale cookie is cleared, unless this response starts a new session.
-        let mut res = run(req).await;
+        let mut res = next.run(req).await;
         let sets_session = res
             .headers()
             .get_all(SET_COOKIE)
@@ -81,7 +77,7 @@ where
     };
     tracing::Span::current().record("user_id", tracing::field::display(user.id));
     req.extensions_mut().insert(user.clone());
-    let mut res = run(req).await;
+    let mut res = next.run(req).await;
     res.extensions_mut().insert(user);
     res
 }

@@ -8,6 +8,7 @@ use std::time::Instant;
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -73,20 +74,15 @@ async fn metrics_text() -> impl IntoResponse {
     )
 }
 
-/// Counts requests and their latency by method, matched route and status,
-/// around `run` (the rest of the request).
-pub async fn track<F, Fut>(req: Request, run: F) -> Response
-where
-    F: FnOnce(Request) -> Fut,
-    Fut: Future<Output = Response>,
-{
+/// Counts requests and their latency by method, matched route and status.
+pub async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let res = run(req).await;
+    let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("inflow_http_requests_total", &labels).increment(1);

@@ -3,8 +3,9 @@
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::Response;
 
 use super::PageCtx;
@@ -21,14 +22,10 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-pub async fn layer<F, Fut>(state: &AppState, req: Request, run: F) -> Response
-where
-    F: FnOnce(Request) -> Fut,
-    Fut: Future<Output = Response>,
-{
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let request_id = super::request_id(req.headers());
     let path = req.uri().path().to_owned();
-    let res = run(req).await;
+    let res = next.run(req).await;
     let status = res.status();
     let info = match res.extensions().get::<ErrorInfo>() {
         Some(info) => info.clone(),
