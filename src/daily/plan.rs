@@ -90,13 +90,6 @@ impl Review {
         }
     }
 
-    pub fn read(q: Question) -> Review {
-        Review {
-            id: q.id,
-            card: Card::Read(q),
-        }
-    }
-
     /// The question, to show.
     pub fn question(self) -> serde_json::Result<Question> {
         self.card.open()
@@ -155,7 +148,6 @@ pub struct Inputs<'a> {
 /// the reviews due, save them as the plan and return them.
 pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Contents> {
     let recs = store::recommendations(c, i.user, i.has_interests, REC_CANDIDATES).await?;
-    let reviews = store::due_reviews(c, i.user, i.today, REVIEWS_A_DAY).await?;
     let rows = steps_of(c, i.user, None, Some(i.today)).await?;
     let end_of_day =
         i.today.and_time(NaiveTime::MIN) + chrono::Duration::days(1) - chrono::Duration::seconds(1);
@@ -175,7 +167,7 @@ pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Content
             },
         })
         .collect();
-    store::plan::save(
+    let reviews = store::plan::save(
         c,
         &NewPlan {
             user: i.user,
@@ -186,14 +178,19 @@ pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Content
             epoch: i.epoch,
             recs: &recs,
             steps: &steps,
-            reviews: &reviews,
+            reviews: REVIEWS_A_DAY,
         },
     )
     .await?;
     Ok(Contents {
         recs: recs.into_iter().map(Candidate::read).collect(),
         steps,
-        reviews: reviews.into_iter().map(Review::read).collect(),
+        reviews: reviews
+            .ids
+            .into_iter()
+            .zip(reviews.cards)
+            .map(|(id, card)| Review::stored(id, card))
+            .collect(),
     })
 }
 
@@ -299,7 +296,7 @@ mod tests {
             ],
             reviews: vec![question(11), question(12), question(13)]
                 .into_iter()
-                .map(Review::read)
+                .map(|q| Review::stored(q.id, serde_json::to_string(&q).unwrap()))
                 .collect(),
         }
     }

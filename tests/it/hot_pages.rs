@@ -509,11 +509,22 @@ async fn a_plan_brings_as_many_candidates_and_reviews_as_the_page_uses() {
         .await
         .unwrap();
         assert!(due.len() > MAX_REVIEWS, "learner {n} has more reviews due");
-        let planned = inflow::daily::store::due_reviews(&mut c, user, today, REVIEWS_A_DAY)
+        let plan = inflow::daily::store::plan::NewPlan {
+            user,
+            local_date: today,
+            next_day_at: chrono::Utc::now(),
+            opened_on: today,
+            version: 0,
+            epoch: 0,
+            recs: &[],
+            steps: &[],
+            reviews: REVIEWS_A_DAY,
+        };
+        let saved = inflow::daily::store::plan::save(&mut c, &plan)
             .await
             .unwrap();
-        let got: Vec<_> = planned.iter().map(|q| q.id).collect();
         let limit = due.len().min(REVIEWS_A_DAY as usize);
-        assert_eq!(got, due[..limit], "learner {n}");
+        assert_eq!(saved.ids, due[..limit], "learner {n}");
+        assert_eq!(saved.cards.len(), saved.ids.len());
     }
 }

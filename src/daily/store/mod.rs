@@ -2,8 +2,8 @@
 //! statement after the session lookup when today's plan is current: its own
 //! state with the plan ([`today::state`]). On the day's first visit (or after
 //! a change that makes the plan stale) it runs [`TODAY_BUILD_QUERIES`]: the
-//! state, recommendations, the reviews due, the campaigns' steps, and the
-//! plan's save. Each
+//! state, recommendations, the campaigns' steps, and the plan's save (with
+//! the reviews due). Each
 //! is bounded by the learner and a date window, whatever the learner's
 //! history.
 
@@ -20,9 +20,10 @@ use super::model::{Pause, Review};
 /// reflected today, prompts) with today's plan.
 pub const TODAY_QUERIES: usize = 1;
 
-/// The state, recommendations, the reviews due, the learner's campaign
-/// steps (`campaigns::store::learner::steps_of`) and the plan's save.
-pub const TODAY_BUILD_QUERIES: usize = 5;
+/// The state, recommendations, the learner's campaign steps
+/// (`campaigns::store::learner::steps_of`) and the plan's save (which reads
+/// the reviews due).
+pub const TODAY_BUILD_QUERIES: usize = 4;
 
 pub struct Settings {
     pub daily_minutes: i32,
@@ -257,30 +258,6 @@ pub async fn new_questions(
            ORDER BY q.position"#,
         user,
         item
-    )
-    .fetch_all(c)
-    .await
-}
-
-/// The learner's questions due on or before `today`, oldest first, at most
-/// `limit` (what today's plan carries).
-pub async fn due_reviews(
-    c: &mut PgConnection,
-    user: Uuid,
-    today: NaiveDate,
-    limit: i64,
-) -> sqlx::Result<Vec<Question>> {
-    sqlx::query_as!(
-        Question,
-        r#"SELECT q.id, q.item_id, i.slug AS item_slug, i.title AS item_title, q.prompt, q.options, q.correct, q.explanation
-           FROM (SELECT s.question_id, s.due_on FROM review_schedule s
-                 WHERE s.user_id = $1 AND NOT s.retired AND s.due_on <= $2
-                 ORDER BY s.due_on, s.question_id LIMIT $3) d
-           JOIN review_questions q ON q.id = d.question_id JOIN content_items i ON i.id = q.item_id
-           ORDER BY d.due_on, d.question_id"#,
-        user,
-        today,
-        limit
     )
     .fetch_all(c)
     .await

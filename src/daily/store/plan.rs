@@ -7,7 +7,9 @@ use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-use super::{Question, Rec};
+#[cfg(doc)]
+use super::Question;
+use super::Rec;
 use crate::daily::model::Pause;
 use crate::daily::plan::PlanStep;
 
@@ -24,34 +26,52 @@ pub struct NewPlan<'a> {
     pub epoch: i64,
     pub recs: &'a [Rec],
     pub steps: &'a [PlanStep],
-    pub reviews: &'a [Question],
+    /// How many of the reviews due to carry.
+    pub reviews: i64,
 }
 
-/// Each as one JSON text (a plan's cards).
-fn cards<T: serde::Serialize>(list: &[T]) -> sqlx::Result<Vec<String>> {
-    list.iter()
-        .map(serde_json::to_string)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| sqlx::Error::Encode(e.into()))
+/// The reviews a saved plan carries: the questions due on its day, oldest
+/// first, as ids and cards (each a [`Question`] as JSON).
+pub struct SavedReviews {
+    pub ids: Vec<Uuid>,
+    pub cards: Vec<String>,
 }
 
-pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<()> {
+/// Save the plan. The reviews due on its day are read by the same
+/// statement, which returns them as it stored them.
+pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<SavedReviews> {
     let ids: Vec<Uuid> = p.recs.iter().map(|r| r.id).collect();
     let minutes: Vec<i32> = p.recs.iter().map(|r| r.minutes).collect();
-    let rec_cards = cards(p.recs)?;
-    let review_ids: Vec<Uuid> = p.reviews.iter().map(|q| q.id).collect();
-    let review_cards = cards(p.reviews)?;
-    sqlx::query!(
-        "INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch,
-                                    rec_ids, rec_minutes, rec_cards, steps, review_ids, review_cards)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-         ON CONFLICT (user_id) DO UPDATE SET
-             local_date = EXCLUDED.local_date, next_day_at = EXCLUDED.next_day_at,
-             opened_on = GREATEST(learner_plans.opened_on, EXCLUDED.opened_on),
-             version = EXCLUDED.version, epoch = EXCLUDED.epoch, rec_ids = EXCLUDED.rec_ids,
-             rec_minutes = EXCLUDED.rec_minutes, rec_cards = EXCLUDED.rec_cards,
-             steps = EXCLUDED.steps, review_ids = EXCLUDED.review_ids,
-             review_cards = EXCLUDED.review_cards, built_at = now()",
+    let rec_cards = p
+        .recs
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| sqlx::Error::Encode(e.into()))?;
+    // Each card is a `Question` as JSON (Today reads them back).
+    let row = sqlx::query!(
+        r#"WITH due AS (
+               SELECT q.id, d.due_on,
+                      json_build_object('id', q.id, 'item_id', q.item_id, 'item_slug', i.slug,
+                                        'item_title', i.title, 'prompt', q.prompt, 'options', q.options,
+                                        'correct', q.correct, 'explanation', q.explanation)::text AS card
+               FROM (SELECT s.question_id, s.due_on FROM review_schedule s
+                     WHERE s.user_id = $1 AND NOT s.retired AND s.due_on <= $2
+                     ORDER BY s.due_on, s.question_id LIMIT $11) d
+               JOIN review_questions q ON q.id = d.question_id JOIN content_items i ON i.id = q.item_id)
+           INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch,
+                                      rec_ids, rec_minutes, rec_cards, steps, review_ids, review_cards)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                  coalesce((SELECT array_agg(id ORDER BY due_on, id) FROM due), '{}'),
+                  coalesce((SELECT array_agg(card ORDER BY due_on, id) FROM due), '{}')
+           ON CONFLICT (user_id) DO UPDATE SET
+               local_date = EXCLUDED.local_date, next_day_at = EXCLUDED.next_day_at,
+               opened_on = GREATEST(learner_plans.opened_on, EXCLUDED.opened_on),
+               version = EXCLUDED.version, epoch = EXCLUDED.epoch, rec_ids = EXCLUDED.rec_ids,
+               rec_minutes = EXCLUDED.rec_minutes, rec_cards = EXCLUDED.rec_cards,
+               steps = EXCLUDED.steps, review_ids = EXCLUDED.review_ids,
+               review_cards = EXCLUDED.review_cards, built_at = now()
+           RETURNING review_ids, review_cards"#,
         p.user,
         p.local_date,
         p.next_day_at,
@@ -62,12 +82,14 @@ pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<()> {
         &minutes,
         &rec_cards,
         Json(p.steps) as _,
-        &review_ids,
-        &review_cards,
+        p.reviews,
     )
-    .execute(c)
+    .fetch_one(c)
     .await?;
-    Ok(())
+    Ok(SavedReviews {
+        ids: row.review_ids,
+        cards: row.review_cards,
+    })
 }
 
 /// A plan whose learner's next day has started, with what preparing the
