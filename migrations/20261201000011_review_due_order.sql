@@ -1,4 +1,4 @@
--- Today reads a learner's first three reviews due, oldest first and then by
+-- Today's plan reads a learner's reviews due, oldest first and then by
 -- question. With the question in the index that read is the index alone: no
 -- sort of the learner's due questions and no visit to the table for
 -- `retired`. It also serves everything the old (user_id, due_on) index did.

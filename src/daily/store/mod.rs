@@ -2,10 +2,9 @@
 //! statement after the session lookup when today's plan is current: its own
 //! state with the plan ([`today::state`]). On the day's first visit (or after
 //! a change that makes the plan stale) it runs [`TODAY_BUILD_QUERIES`]: the
-//! state, recommendations, the campaigns' steps, and the plan's save (with
-//! the reviews due). Each
-//! is bounded by the learner and a date window, whatever the learner's
-//! history.
+//! state, recommendations, the campaigns' steps, and the plan's save (which
+//! reads the reviews due). Each is bounded by the learner and a date window,
+//! whatever the learner's history.
 
 pub mod plan;
 pub mod today;
