@@ -220,6 +220,16 @@ pub fn compose(
     (s, r, c)
 }
 
+/// The entries of `list` at the `chosen` indexes, in that order; an index
+/// out of range or repeated is skipped.
+pub fn pick<T>(list: Vec<T>, chosen: &[usize]) -> Vec<T> {
+    let mut list: Vec<Option<T>> = list.into_iter().map(Some).collect();
+    chosen
+        .iter()
+        .filter_map(|i| list.get_mut(*i)?.take())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -382,6 +392,12 @@ mod tests {
             compose(0, &steps, &reviews, &recs, 1),
             (vec![], vec![], vec![])
         );
+    }
+
+    #[test]
+    fn picking_keeps_the_chosen_order_once_each() {
+        assert_eq!(pick(vec!["a", "b", "c"], &[2, 0, 2, 7]), ["c", "a"]);
+        assert!(pick(vec!["a"], &[]).is_empty());
     }
 
     #[test]

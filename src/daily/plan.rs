@@ -271,17 +271,14 @@ mod tests {
         }
     }
 
-    fn question(n: u128) -> Question {
-        Question {
-            id: Uuid::from_u128(n),
-            item_id: Uuid::from_u128(1),
-            item_slug: "item-1".into(),
-            item_title: "Item 1".into(),
-            prompt: format!("Question {n}?"),
-            options: vec!["Yes".into(), "No".into()],
-            correct: 0,
-            explanation: String::new(),
-        }
+    /// A review as the plan's save stores it (the keys of its SQL).
+    fn review(n: u128) -> Review {
+        let card = serde_json::json!({
+            "id": Uuid::from_u128(n), "item_id": Uuid::from_u128(1), "item_slug": "item-1",
+            "item_title": "Item 1", "prompt": format!("Question {n}?"), "options": ["Yes", "No"],
+            "correct": 0, "explanation": "",
+        });
+        Review::stored(Uuid::from_u128(n), card.to_string())
     }
 
     fn contents() -> Contents {
@@ -294,10 +291,7 @@ mod tests {
                 step(1, "2026-12-01T00:00:00"),
                 step(2, "2026-12-01T09:00:00"),
             ],
-            reviews: vec![question(11), question(12), question(13)]
-                .into_iter()
-                .map(|q| Review::stored(q.id, serde_json::to_string(&q).unwrap()))
-                .collect(),
+            reviews: vec![review(11), review(12), review(13)],
         }
     }
 
@@ -338,10 +332,7 @@ mod tests {
             bad.card().is_err(),
             "a damaged card is an error, not a panic"
         );
-        let json = serde_json::to_string(&question(12)).unwrap();
-        let q = Review::stored(Uuid::from_u128(12), json)
-            .question()
-            .unwrap();
+        let q = review(12).question().unwrap();
         assert_eq!((q.prompt.as_str(), q.options.len()), ("Question 12?", 2));
         assert!(
             Review::stored(Uuid::from_u128(13), "[]".into())

@@ -138,42 +138,29 @@ pub async fn today(
     } else {
         chosen_steps
     };
-    let mut waiting: Vec<Option<StepCard>> = waiting.into_iter().map(Some).collect();
-    let steps: Vec<StepCard> = chosen_steps
-        .iter()
-        .filter_map(|i| waiting[*i].take())
-        .collect();
+    let steps: Vec<StepCard> = model::pick(waiting, &chosen_steps);
     // The optional extra: the first of today's rotation that did not fit.
     let (_, _, everything) = model::compose(i32::MAX, &[], &[], &rec_c, seed);
     let extra_index = everything.into_iter().find(|i| !chosen_recs.contains(i));
     // Only the cards shown are read.
-    let mut recs: Vec<Option<plan::Candidate>> = recs.into_iter().map(Some).collect();
-    let mut card = |i: usize| -> AppResult<Option<RecCard>> {
-        let Some(c) = recs[i].take() else {
-            return Ok(None);
-        };
-        let r = c.card().map_err(|e| AppError::Internal(e.into()))?;
-        Ok(Some(RecCard {
-            reason: reason(&r),
-            rec: r,
-        }))
-    };
-    let mut chosen: Vec<RecCard> = Vec::with_capacity(chosen_recs.len());
-    for i in &chosen_recs {
-        chosen.extend(card(*i)?);
-    }
-    let extra = match extra_index {
-        Some(i) => card(i)?,
-        None => None,
-    };
-    let mut reviews: Vec<Option<plan::Review>> = reviews.into_iter().map(Some).collect();
-    let mut shown = Vec::with_capacity(chosen_reviews.len());
-    for i in &chosen_reviews {
-        if let Some(r) = reviews[*i].take() {
-            shown.push(r.question().map_err(|e| AppError::Internal(e.into()))?);
-        }
-    }
-    let reviews = shown;
+    let shown: Vec<usize> = chosen_recs.iter().copied().chain(extra_index).collect();
+    let mut chosen = model::pick(recs, &shown)
+        .into_iter()
+        .map(|c| {
+            let rec = c.card()?;
+            Ok(RecCard {
+                reason: reason(&rec),
+                rec,
+            })
+        })
+        .collect::<serde_json::Result<Vec<RecCard>>>()
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let extra = extra_index.and_then(|_| chosen.pop());
+    let reviews = model::pick(reviews, &chosen_reviews)
+        .into_iter()
+        .map(plan::Review::question)
+        .collect::<serde_json::Result<Vec<_>>>()
+        .map_err(|e| AppError::Internal(e.into()))?;
     let first_name = user
         .name
         .split_whitespace()

@@ -68,6 +68,14 @@ async fn leo_and_his_today(app: &TestApp) -> (Uuid, NaiveDate) {
     (leo, local_today(&tz))
 }
 
+/// No plan for anyone: the next visit is a day's first.
+async fn clear_plans(app: &TestApp) {
+    sqlx::query("DELETE FROM learner_plans")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
 async fn today_page(c: &mut Client) -> crate::harness::Res {
     let res = c.get("/today").await;
     assert_eq!(res.status, StatusCode::OK);
@@ -78,10 +86,7 @@ async fn today_page(c: &mut Client) -> crate::harness::Res {
 async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
     let app = TestApp::demo().await;
     let (leo, today) = leo_and_his_today(&app).await;
-    sqlx::query("DELETE FROM learner_plans")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    clear_plans(&app).await;
     let mut c = app.signed_in(LEO).await;
 
     let first = today_page(&mut c).await;
@@ -215,10 +220,7 @@ async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
 async fn the_worker_prepares_the_next_days_plan_and_drops_idle_ones() {
     let app = TestApp::demo().await;
     let (leo, today) = leo_and_his_today(&app).await;
-    sqlx::query("DELETE FROM learner_plans")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    clear_plans(&app).await;
     let mut c = app.signed_in(LEO).await;
     today_page(&mut c).await;
     // Another learner, neither away nor Leo, opens Today too.
@@ -336,10 +338,10 @@ async fn reviews_answered_leave_today_at_once_and_an_edited_question_refreshes_t
          SELECT $1, q.id, 1, current_date - 2, current_date - 3 FROM review_questions q
          WHERE NOT EXISTS (SELECT 1 FROM review_schedule s WHERE s.user_id = $1 AND s.question_id = q.id)
          ORDER BY q.id LIMIT 3",
-        "DELETE FROM learner_plans",
     ] {
         sqlx::query(sql).bind(leo).execute(&app.pool).await.unwrap();
     }
+    clear_plans(&app).await;
     let due: Vec<Uuid> = sqlx::query_scalar(
         "SELECT question_id FROM review_schedule
          WHERE user_id = $1 AND NOT retired AND due_on <= $2 ORDER BY due_on, question_id",

@@ -231,7 +231,7 @@ pub async fn end_pause(
     Ok(r.rows_affected() == 1)
 }
 
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize)]
 pub struct Question {
     pub id: Uuid,
     pub item_id: Uuid,
