@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::goals::model::day_figures;
@@ -11,7 +12,6 @@ use crate::goals::model::day_figures;
 pub struct ReportRow {
     pub id: Uuid,
     pub name: String,
-    pub team: Option<String>,
     pub active_goals: i64,
     pub awaiting: i64,
     pub overdue: i64,
@@ -33,13 +33,16 @@ pub struct QueueRow {
 /// (from their `learner_stats` row; the figures that depend on the day are
 /// counted at `now` in each report's own time zone), and the goals of theirs
 /// waiting for the manager, oldest first. Bounded by the number of reports.
+/// The waiting goals are read only for the reports that have some (the
+/// `CASE` runs its subquery only then; a `LATERAL` join set up its ordered
+/// aggregates for every report, a fifth of the statement).
 pub async fn page(
     c: &mut PgConnection,
     manager: Uuid,
     now: DateTime<Utc>,
 ) -> sqlx::Result<(Vec<QueueRow>, Vec<ReportRow>)> {
     let rows = sqlx::query!(
-        r#"SELECT u.id, u.name, u.timezone, t.name AS "team?",
+        r#"SELECT u.id, u.name, u.timezone,
                   coalesce(s.active_goals, 0)::bigint AS "active_goals!",
                   coalesce(s.awaiting_goals, 0)::bigint AS "awaiting!",
                   coalesce(s.open_targets, '{}') AS "open_targets!",
@@ -47,18 +50,14 @@ pub async fn page(
                   s.last_learning_day AS "last_learning_day?",
                   coalesce(s.recent_days, '{}') AS "recent_days!",
                   coalesce(h.weekly_target, 3) AS "weekly_target!",
-                  coalesce(q.ids, '{}') AS "queue_ids!", coalesce(q.titles, '{}') AS "queue_titles!",
-                  coalesce(q.statuses, '{}') AS "queue_statuses!", coalesce(q.since, '{}') AS "queue_since!"
-           FROM users u LEFT JOIN teams t ON t.id = u.team_id
+                  CASE WHEN s.awaiting_goals > 0 THEN (
+                      SELECT json_agg(json_build_array(g.id, g.title, g.status, g.updated_at)
+                                      ORDER BY g.updated_at, g.id)
+                      FROM goals g WHERE g.owner_id = u.id AND g.status IN ('proposed', 'submitted'))
+                  END AS "queue: Json<Vec<(Uuid, String, String, DateTime<Utc>)>>"
+           FROM users u
            LEFT JOIN learner_habits h ON h.user_id = u.id
            LEFT JOIN learner_stats s ON s.user_id = u.id
-           LEFT JOIN LATERAL (
-               SELECT array_agg(g.id ORDER BY g.updated_at, g.id) AS ids,
-                      array_agg(g.title ORDER BY g.updated_at, g.id) AS titles,
-                      array_agg(g.status ORDER BY g.updated_at, g.id) AS statuses,
-                      array_agg(g.updated_at ORDER BY g.updated_at, g.id) AS since
-               FROM goals g
-               WHERE s.awaiting_goals > 0 AND g.owner_id = u.id AND g.status IN ('proposed', 'submitted')) q ON true
            WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name), u.id"#,
         manager
     )
@@ -67,13 +66,7 @@ pub async fn page(
     let mut queue = Vec::new();
     let mut reports = Vec::with_capacity(rows.len());
     for r in rows {
-        for (((goal_id, title), status), since) in r
-            .queue_ids
-            .into_iter()
-            .zip(r.queue_titles)
-            .zip(r.queue_statuses)
-            .zip(r.queue_since)
-        {
+        for (goal_id, title, status, since) in r.queue.map(|q| q.0).unwrap_or_default() {
             queue.push(QueueRow {
                 goal_id,
                 title,
@@ -92,7 +85,6 @@ pub async fn page(
         reports.push(ReportRow {
             id: r.id,
             name: r.name,
-            team: r.team,
             active_goals: r.active_goals,
             awaiting: r.awaiting,
             overdue: day.overdue,
