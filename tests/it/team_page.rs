@@ -111,7 +111,37 @@ async fn team_figures_follow_every_write_that_changes_them() {
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER);
     assert_current(pool, manager, "after a Done").await;
-    let steps: [(&str, &'static str); 6] = [
+    // The weekly target is copied to the report's figures when they save it.
+    let tz: String =
+        sqlx::query_scalar("SELECT timezone FROM users WHERE email = 'learner@example.com'")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let saved = leo
+        .post(
+            "/me/habit",
+            &[
+                ("daily_minutes", "10"),
+                ("weekly_target", "6"),
+                ("timezone", &tz),
+                ("why", "Lead better retros"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_current(pool, manager, "after a new weekly target").await;
+    let steps: [(&str, &'static str); 8] = [
+        (
+            "after every report's target changes",
+            "UPDATE learner_habits SET weekly_target = 1 + weekly_target % 7
+             WHERE user_id IN (SELECT id FROM users WHERE manager_id = (SELECT id FROM users WHERE email = 'manager@example.com'))",
+        ),
+        (
+            "after a habits row is written anew",
+            "WITH gone AS (DELETE FROM learner_habits WHERE user_id = (SELECT id FROM users WHERE email = 'priya.nair@example.com')
+                           RETURNING user_id)
+             INSERT INTO learner_habits (user_id, weekly_target) SELECT user_id, 2 FROM gone",
+        ),
         (
             "after back-dated learning",
             "INSERT INTO activities (user_id, verb, object_type, object_id, at, local_date)
@@ -165,6 +195,12 @@ async fn team_figures_follow_every_write_that_changes_them() {
     let mut maya = app.signed_in("manager@example.com").await;
     let page = maya.get("/manage/team").await;
     assert_eq!(page.texts("#queue-h ~ ul li").len() as i64, waiting);
+    let leo_row = page
+        .texts("tbody tr")
+        .into_iter()
+        .find(|r| r.contains("Leo"))
+        .expect("Leo reports to Maya");
+    assert!(leo_row.contains("of 7 days"), "{leo_row}");
 }
 
 #[tokio::test]

@@ -30,12 +30,13 @@ pub struct QueueRow {
 }
 
 /// The team page in one statement: a row per direct report of `manager`
-/// (from their `learner_stats` row; the figures that depend on the day are
-/// counted at `now` in each report's own time zone), and the goals of theirs
-/// waiting for the manager, oldest first. Bounded by the number of reports.
-/// The waiting goals are read only for the reports that have some (the
-/// `CASE` runs its subquery only then; a `LATERAL` join set up its ordered
-/// aggregates for every report, a fifth of the statement).
+/// from their `learner_stats` row (which also carries their weekly target;
+/// the figures that depend on the day are counted at `now` in each report's
+/// own time zone), and the goals of theirs waiting for the manager, oldest
+/// first. Bounded by the number of reports. The waiting goals are read only
+/// for the reports that have some (the `CASE` runs its subquery only then; a
+/// `LATERAL` join set up its ordered aggregates for every report, a fifth of
+/// the statement).
 pub async fn page(
     c: &mut PgConnection,
     manager: Uuid,
@@ -49,15 +50,13 @@ pub async fn page(
                   s.last_checkin_at AS "last_checkin_at?",
                   s.last_learning_day AS "last_learning_day?",
                   coalesce(s.recent_days, '{}') AS "recent_days!",
-                  coalesce(h.weekly_target, 3) AS "weekly_target!",
+                  coalesce(s.weekly_target, 3) AS "weekly_target!",
                   CASE WHEN s.awaiting_goals > 0 THEN (
                       SELECT json_agg(json_build_array(g.id, g.title, g.status, g.updated_at)
                                       ORDER BY g.updated_at, g.id)
                       FROM goals g WHERE g.owner_id = u.id AND g.status IN ('proposed', 'submitted'))
                   END AS "queue: Json<Vec<(Uuid, String, String, DateTime<Utc>)>>"
-           FROM users u
-           LEFT JOIN learner_habits h ON h.user_id = u.id
-           LEFT JOIN learner_stats s ON s.user_id = u.id
+           FROM users u LEFT JOIN learner_stats s ON s.user_id = u.id
            WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name), u.id"#,
         manager
     )
