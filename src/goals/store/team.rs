@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
-use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::goals::model::day_figures;
@@ -36,7 +35,7 @@ pub struct QueueRow {
 /// first. Bounded by the number of reports. The waiting goals are read only
 /// for the reports that have some (the `CASE` runs its subquery only then; a
 /// `LATERAL` join set up its ordered aggregates for every report, a fifth of
-/// the statement).
+/// the statement), as records, which decode without parsing text.
 pub async fn page(
     c: &mut PgConnection,
     manager: Uuid,
@@ -51,11 +50,11 @@ pub async fn page(
                   s.last_learning_day AS "last_learning_day?",
                   coalesce(s.recent_days, '{}') AS "recent_days!",
                   coalesce(s.weekly_target, 3) AS "weekly_target!",
-                  CASE WHEN s.awaiting_goals > 0 THEN (
-                      SELECT json_agg(json_build_array(g.id, g.title, g.status, g.updated_at)
-                                      ORDER BY g.updated_at, g.id)
-                      FROM goals g WHERE g.owner_id = u.id AND g.status IN ('proposed', 'submitted'))
-                  END AS "queue: Json<Vec<(Uuid, String, String, DateTime<Utc>)>>"
+                  CASE WHEN s.awaiting_goals > 0 THEN ARRAY(
+                      SELECT (g.id, g.title, g.status, g.updated_at)
+                      FROM goals g WHERE g.owner_id = u.id AND g.status IN ('proposed', 'submitted')
+                      ORDER BY g.updated_at, g.id)
+                  END AS "queue: Vec<(Uuid, String, String, DateTime<Utc>)>"
            FROM users u LEFT JOIN learner_stats s ON s.user_id = u.id
            WHERE u.manager_id = $1 AND u.active ORDER BY lower(u.name), u.id"#,
         manager
@@ -65,7 +64,7 @@ pub async fn page(
     let mut queue = Vec::new();
     let mut reports = Vec::with_capacity(rows.len());
     for r in rows {
-        for (goal_id, title, status, since) in r.queue.map(|q| q.0).unwrap_or_default() {
+        for (goal_id, title, status, since) in r.queue.unwrap_or_default() {
             queue.push(QueueRow {
                 goal_id,
                 title,
