@@ -349,6 +349,49 @@ def run_pgbench(cluster, db, args, files, duration):
     return float(m.group(1))
 
 
+def measure_page(cluster, db, args, page, lines, tsv_path, expected):
+    """One round of one page: a fresh server, warm-up, then the measured run."""
+    # Plans are built on the day's first visit: Today's warm-up builds
+    # them; today_first starts without any and runs no longer than it
+    # takes to visit each reader once (no warm-up, so none is reused).
+    cluster.psql(db, "TRUNCATE learner_plans")
+    server = Server(cluster, db, PORT, args.pool)
+    try:
+        if page == "today_first":
+            r = run_wrk(args, page, tsv_path, expected, min(args.duration, 5), server)
+            # rotate.lua starts the second thread 7919 lines in.
+            n = len(lines)
+            if r["requests"] > 2 * min(7919 % n, n - 7919 % n):
+                sys.exit(f"today_first: {r['requests']} requests reached readers twice; "
+                         "seed more sessions (--sessions)")
+        else:
+            run_wrk(args, page, tsv_path, expected, args.warmup, server)
+            r = run_wrk(args, page, tsv_path, expected, args.duration, server)
+    finally:
+        server.stop()
+    return r
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def summarise(runs):
+    """Medians over the rounds (and each figure's range); errors and RSS are the worst round's.
+    The share is the median of each round's page over the floor measured right after it."""
+    out = {"rounds": runs}
+    for key in ("rps", "p50_ms", "p99_ms", "floor_rps", "share"):
+        if key in runs[0]:
+            vals = [r[key] for r in runs]
+            out[key] = median(vals)
+            out[key + "_range"] = [min(vals), max(vals)]
+    out["errors"] = sum(r["wrong_status"] + r["socket_errors"] for r in runs)
+    out["rss_mib"] = max(r["rss_mib"] for r in runs)
+    return out
+
+
 def bench_dataset(cluster, args, learners, pages, floor=True):
     workdir = os.path.join(args.dir, f"run-{learners}")
     os.makedirs(workdir, exist_ok=True)
@@ -386,46 +429,47 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
         sample = lines[: args.capture]
         captured = capture(cluster, db, sample, page)
         counts = sorted(len(c) for c in captured)
-        # Plans are built on the day's first visit: Today's warm-up builds
-        # them; today_first starts without any and runs no longer than it
-        # takes to visit each reader once (no warm-up, so none is reused).
-        cluster.psql(db, "TRUNCATE learner_plans")
-        server = Server(cluster, db, PORT, args.pool)
-        try:
-            if first:
-                r = run_wrk(args, page, tsv_path, expected, min(args.duration, 5), server)
-                # rotate.lua starts the second thread 7919 lines in.
-                n = len(lines)
-                if r["requests"] > 2 * min(7919 % n, n - 7919 % n):
-                    sys.exit(f"today_first: {r['requests']} requests reached readers twice; "
-                             "seed more sessions (--sessions)")
-            else:
-                run_wrk(args, page, tsv_path, expected, args.warmup, server)
-                r = run_wrk(args, page, tsv_path, expected, args.duration, server)
-        finally:
-            server.stop()
+        files = pgbench_scripts(workdir, page, sample, captured, args.items) if floor else None
+        runs = []
+        for k in range(args.rounds):
+            r = measure_page(cluster, db, args, page, lines, tsv_path, expected)
+            if floor:
+                # Right after the page, so both see the same phase of the machine.
+                run_pgbench(cluster, db, args, files, args.warmup)
+                r["floor_rps"] = run_pgbench(cluster, db, args, files, args.duration)
+                r["share"] = r["rps"] / r["floor_rps"]
+            runs.append(r)
+            log(f"  {page:<11} round {k + 1}: {r['rps']:>6.0f} req/s  p99 {r['p99_ms']:>6.2f} ms"
+                + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else ""))
+        r = summarise(runs)
         r["queries"] = counts[-1]
         r["queries_min"] = counts[0]
-        if floor:
-            files = pgbench_scripts(workdir, page, sample, captured, args.items)
-            run_pgbench(cluster, db, args, files, args.warmup)
-            r["floor_rps"] = run_pgbench(cluster, db, args, files, args.duration)
-            r["share"] = r["rps"] / r["floor_rps"]
         results["pages"][page] = r
-        log(f"  {page:<7} {r['rps']:>8.0f} req/s  p50 {r['p50_ms']:>6.2f} ms  p99 {r['p99_ms']:>6.2f} ms  "
-            f"errors {r['wrong_status'] + r['socket_errors']}  RSS {r['rss_mib']:.0f} MiB  "
-            f"queries {r['queries']}" + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else ""))
+        log(f"  {page:<11} {r['rps']:>6.0f} req/s  p50 {r['p50_ms']:>6.2f} ms  p99 {r['p99_ms']:>6.2f} ms  "
+            f"errors {r['errors']}  RSS {r['rss_mib']:.0f} MiB  queries {r['queries']}"
+            + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else "")
+            + f"  (median of {len(runs)})")
     return results
 
 
+def span(r, key, fmt):
+    lo, hi = r[key + "_range"]
+    return f"{fmt.format(r[key])} ({fmt.format(lo)}–{fmt.format(hi)})" if len(r["rounds"]) > 1 else fmt.format(r[key])
+
+
 def report(main, compare):
-    rows = ["| page | req/s | p50 ms | p99 ms | errors | SQL statements | pgbench floor/s | share of floor | RSS MiB | goal |",
+    rounds = len(next(iter(main["pages"].values()))["rounds"])
+    rows = [f"Medians of {rounds} rounds (range in brackets); each round is a fresh server, "
+            "warm-up, the measured run, then the floor.",
+            "",
+            "| page | req/s | p50 ms | p99 ms | errors | SQL statements | pgbench floor/s | share of floor | RSS MiB | goal |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for page, r in main["pages"].items():
         goal = f"≥ {TARGET_RPS[page]} req/s" if TARGET_RPS[page] else "(reported)"
-        rows.append(f"| {page} | {r['rps']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
-                    f"{r['wrong_status'] + r['socket_errors']} | {r['queries']} | "
-                    f"{r.get('floor_rps', 0):.0f} | {r.get('share', 0):.0%} | {r['rss_mib']:.0f} | {goal} |")
+        share = span(r, "share", "{:.0%}") if "share" in r else ""
+        floor = span(r, "floor_rps", "{:.0f}") if "floor_rps" in r else ""
+        rows.append(f"| {page} | {span(r, 'rps', '{:.0f}')} | {r['p50_ms']:.2f} | {span(r, 'p99_ms', '{:.2f}')} | "
+                    f"{r['errors']} | {r['queries']} | {floor} | {share} | {r['rss_mib']:.0f} | {goal} |")
     rows.append("")
     rows.append(f"Cold start to ready: {main['cold_start_s']:.2f} s. Seeding {main['learners']} learners took "
                 f"{main['seed_seconds']} s.")
@@ -433,7 +477,7 @@ def report(main, compare):
         a = main["pages"]["today"]["rps"]
         b = compare["pages"]["today"]["rps"]
         rows.append(f"Today at {main['learners']} learners vs {compare['learners']}: {a:.0f} / {b:.0f} req/s "
-                    f"= {a / b:.2f}.")
+                    f"= {a / b:.2f} (medians).")
     return "\n".join(rows)
 
 
@@ -450,6 +494,8 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--pool", type=int, default=8)
     ap.add_argument("--duration", type=int, default=15)
+    ap.add_argument("--rounds", type=int, default=3,
+                    help="runs of each page, each followed by its floor; the report gives medians")
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--rotate", type=int, default=1_000,
                     help="learners (and their managers) the reading pages and Done rotate through")
