@@ -36,6 +36,8 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     /// Set on SIGTERM: `/readyz` answers 503 while the server drains.
     pub draining: Arc<AtomicBool>,
+    /// The library's topic list, per catalogue epoch.
+    pub topics: Arc<library::topic_cache::TopicCache>,
 }
 
 impl AppState {
@@ -45,6 +47,7 @@ impl AppState {
             settings: Arc::new(settings),
             mailer: Arc::new(mailer),
             draining: Arc::new(AtomicBool::new(false)),
+            topics: Arc::default(),
         }
     }
 }

@@ -29,6 +29,9 @@ pub struct CurrentUser {
     pub timezone: String,
     /// Unread notifications (loaded with the session, for the navigation).
     pub unread: i64,
+    /// `plan_epoch` as this request began: it rises with every change to the
+    /// catalogue, so what was read at the same epoch is still current.
+    pub catalogue_epoch: i64,
 }
 
 /// The hash of this request's session id, if it carried one.
@@ -107,6 +110,7 @@ async fn load_once(state: &AppState, hash: &[u8]) -> sqlx::Result<Option<Current
         role: Role::parse(&row.role).unwrap_or(Role::Learner),
         timezone: row.timezone,
         unread: row.unread,
+        catalogue_epoch: row.catalogue_epoch,
     }))
 }
 

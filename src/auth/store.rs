@@ -109,9 +109,12 @@ pub struct SessionRow {
     pub timezone: String,
     pub stale: bool,
     pub unread: i64,
+    pub catalogue_epoch: i64,
 }
 
-/// The active user behind a live session (idle and absolute limits applied in SQL).
+/// The active user behind a live session (idle and absolute limits applied
+/// in SQL), with their unread notifications and the catalogue's epoch (see
+/// `library::TopicCache`).
 pub async fn session_user(
     c: &mut PgConnection,
     id_hash: &[u8],
@@ -120,7 +123,8 @@ pub async fn session_user(
         SessionRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone,
                   s.last_seen_at < now() - interval '1 minute' AS "stale!",
-                  (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS "unread!"
+                  (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS "unread!",
+                  (SELECT e.n FROM plan_epoch e) AS "catalogue_epoch!"
            FROM sessions s JOIN users u ON u.id = s.user_id
            WHERE s.id_hash = $1 AND u.active
              AND s.last_seen_at > now() - make_interval(hours => $2)

@@ -39,7 +39,7 @@ pub async fn today(
     let today = activity::local_date(&user.timezone, at);
     let mut c = state.db.acquire().await?;
     let since = today - Duration::days(model::HISTORY_DAYS);
-    let Some(st) = store::today::state(&mut c, user.id, today, since)
+    let Some(st) = store::today::state(&mut c, user.id, today, since, user.catalogue_epoch)
         .await?
         .filter(|s| s.settings.onboarded)
     else {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::model::{Kind, Length, clean_query};
 use super::store::items::Item;
-use super::store::{Filter, find, items, personal, topics};
+use super::store::{Filter, find, items, personal};
 use super::views::{ItemPage, LibraryPage};
 use crate::activity::{self, Verb};
 use crate::app::AppState;
@@ -43,7 +43,8 @@ pub async fn index(
     Query(lq): Query<LibraryQuery>,
 ) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
-    let topics = topics::all(&mut c).await?;
+    let epoch = page.user.as_ref().map(|u| u.catalogue_epoch);
+    let topics = state.topics.topics(&mut c, epoch).await?;
     let topic = topics.iter().find(|t| t.slug == lq.topic);
     let kind = Kind::parse(&lq.kind);
     let length = Length::parse(&lq.length);

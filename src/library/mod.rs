@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod model;
 pub mod store;
 mod support;
+pub mod topic_cache;
 pub mod views;
 
 use axum::Router;

@@ -32,7 +32,7 @@ pub struct LibraryPage {
     pub kind: String,
     pub length: String,
     pub sort: String,
-    pub topics: Vec<Topic>,
+    pub topics: std::sync::Arc<Vec<Topic>>,
     pub cards: Vec<Card>,
     pub pager: Pagination,
     pub fuzzy: bool,

@@ -18,6 +18,7 @@ mod invites;
 mod item_page;
 mod library;
 mod library_admin;
+mod library_topics;
 mod mail;
 mod ops;
 mod people;

@@ -50,11 +50,15 @@ pub struct Plan {
 }
 
 /// `None` when the learner has no habit settings yet (not onboarded).
+/// `epoch` is the catalogue's as the request began (read with the session):
+/// a plan built at it is current. A change committed since shows from the
+/// next visit, as if this one had come a moment earlier.
 pub async fn state(
     c: &mut PgConnection,
     user: Uuid,
     today: NaiveDate,
     since: NaiveDate,
+    epoch: i64,
 ) -> sqlx::Result<Option<TodayState>> {
     let row = sqlx::query!(
         r#"SELECT h.daily_minutes, h.weekly_target, h.why, h.best_streak,
@@ -68,15 +72,14 @@ pub async fn state(
                   EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = $1 AND r.local_date = $2) AS "reflected!",
                   coalesce(pr.ids, '{}') AS "prompt_ids!", coalesce(pr.texts, '{}') AS "prompt_texts!",
                   EXISTS (SELECT 1 FROM learner_interests li WHERE li.user_id = $1) AS "has_interests!",
-                  h.plan_version, ep.n AS epoch,
+                  h.plan_version,
                   td.done AS "done_today!", td.answered_ids AS "answered_today!",
                   lp.rec_ids AS "rec_ids?", lp.rec_minutes AS "rec_minutes?", lp.rec_cards AS "rec_cards?",
                   lp.steps AS "plan_steps?: Json<Vec<PlanStep>>",
                   lp.review_ids AS "review_ids?", lp.review_cards AS "review_cards?"
            FROM learner_habits h
-           CROSS JOIN plan_epoch ep
            LEFT JOIN learner_plans lp ON lp.user_id = h.user_id AND lp.local_date = $2
-                                     AND lp.version = h.plan_version AND lp.epoch = ep.n
+                                     AND lp.version = h.plan_version AND lp.epoch = $4
            CROSS JOIN LATERAL (SELECT array_agg(p.starts_on ORDER BY p.starts_on, p.id) AS starts,
                                       array_agg(p.ends_on ORDER BY p.starts_on, p.id) AS ends
                                FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $3) pa
@@ -94,7 +97,8 @@ pub async fn state(
            WHERE h.user_id = $1"#,
         user,
         today,
-        since
+        since,
+        epoch
     )
     .fetch_optional(c)
     .await?;
@@ -115,7 +119,7 @@ pub async fn state(
         done_today: r.done_today,
         answered_today: r.answered_today,
         plan_version: r.plan_version,
-        epoch: r.epoch,
+        epoch,
         plan: match (
             r.plan_steps,
             r.rec_ids,
