@@ -114,7 +114,7 @@ pub struct SessionRow {
 
 /// The active user behind a live session (idle and absolute limits applied
 /// in SQL), with their unread notifications and the catalogue's epoch (see
-/// `library::TopicCache`).
+/// `library::topic_cache`).
 pub async fn session_user(
     c: &mut PgConnection,
     id_hash: &[u8],
