@@ -413,9 +413,8 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
     results["cold_start_s"] = server.cold_start
     server.stop()
     for page in pages:
-        method, expected, who = PAGES[page]
-        first = page == "today_first"
-        if first:
+        expected = PAGES[page][1]
+        if page == "today_first":
             lines = request_lines(page, learner_rows, managers, args.items, rng, len(learner_rows) // 2)
         else:
             # The first --rotate learners (in id order) and their managers
