@@ -175,7 +175,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Duration::from_secs(args.drain_seconds),
     ));
     let delivery = crate::campaigns::digest::Delivery::new(
-        (*state.mailer).clone(),
+        state.mailer.clone(),
         &state.settings.public_url,
     )?;
     let worker = if args.no_worker {

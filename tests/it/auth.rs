@@ -260,10 +260,9 @@ async fn signing_in_with_a_stale_cookie_keeps_the_new_session() {
 #[tokio::test]
 async fn behind_a_trusted_proxy_throttling_uses_the_forwarded_address() {
     let mut app = TestApp::demo().await;
-    let mut settings = (*app.state.settings).clone();
-    settings.trust_proxy = true;
-    app.state.settings = std::sync::Arc::new(settings);
-    app.router = inflow::app::build_router(app.state.clone());
+    app.change_settings(|settings| {
+        settings.trust_proxy = true;
+    });
     sqlx::query("INSERT INTO login_failures (email, client_ip) SELECT 'x' || g || '@example.com', '203.0.113.9' FROM generate_series(1, 50) g")
         .execute(&app.pool)
         .await
@@ -291,11 +290,10 @@ async fn behind_a_trusted_proxy_throttling_uses_the_forwarded_address() {
 #[tokio::test]
 async fn an_https_public_url_marks_the_session_cookie_secure() {
     let mut app = TestApp::demo().await;
-    let mut settings = (*app.state.settings).clone();
-    settings.public_url = "https://learn.example.com".into();
-    settings.secure_cookies = true;
-    app.state.settings = std::sync::Arc::new(settings);
-    app.router = inflow::app::build_router(app.state.clone());
+    app.change_settings(|settings| {
+        settings.public_url = "https://learn.example.com".into();
+        settings.secure_cookies = true;
+    });
     let res = app
         .client()
         .login("learner@example.com", "inflow-demo")

@@ -133,6 +133,14 @@ impl TestApp {
         }
     }
 
+    /// The same app (same database and mail) with its settings changed.
+    pub fn change_settings(&mut self, change: impl FnOnce(&mut Settings)) {
+        let mut settings = self.state.settings.clone();
+        change(&mut settings);
+        self.state = AppState::new(self.pool.clone(), settings, self.state.mailer.clone());
+        self.router = build_router(self.state.clone());
+    }
+
     /// An app with the demo organisation seeded.
     pub async fn demo() -> TestApp {
         let app = Self::new().await;

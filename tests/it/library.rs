@@ -349,10 +349,9 @@ async fn open_access_items_are_public_and_others_never_leak() {
 #[tokio::test]
 async fn the_embed_page_frames_only_open_items_for_configured_origins() {
     let mut app = TestApp::demo().await;
-    let mut settings = (*app.state.settings).clone();
-    settings.embed_origins = vec!["https://intranet.example.com".into()];
-    app.state.settings = std::sync::Arc::new(settings);
-    app.router = inflow::app::build_router(app.state.clone());
+    app.change_settings(|settings| {
+        settings.embed_origins = vec!["https://intranet.example.com".into()];
+    });
     let mut visitor = app.client();
     let res = visitor.get("/embed/meeting-notes-in-five-lines").await;
     assert_eq!(res.status, StatusCode::OK);
