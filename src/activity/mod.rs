@@ -5,4 +5,4 @@
 pub mod model;
 pub mod store;
 
-pub use model::{Verb, local_date};
+pub use model::{Verb, local_date, zone};

@@ -27,12 +27,15 @@ impl Verb {
     }
 }
 
+/// A learner's time zone by its IANA name (UTC when the name is unknown),
+/// for working out several local dates with one lookup.
+pub fn zone(timezone: &str) -> chrono_tz::Tz {
+    timezone.parse().unwrap_or(chrono_tz::UTC)
+}
+
 /// The calendar date in `timezone` at `at` (UTC when the zone is unknown).
 pub fn local_date(timezone: &str, at: DateTime<Utc>) -> NaiveDate {
-    match timezone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => at.with_timezone(&tz).date_naive(),
-        Err(_) => at.date_naive(),
-    }
+    at.with_timezone(&zone(timezone)).date_naive()
 }
 
 #[cfg(test)]

@@ -175,7 +175,8 @@ pub fn day_figures(
     learning_days: &[NaiveDate],
     last_checkin_at: Option<DateTime<Utc>>,
 ) -> DayFigures {
-    let local = |at| crate::activity::local_date(timezone, at);
+    let tz = crate::activity::zone(timezone);
+    let local = |at: DateTime<Utc>| at.with_timezone(&tz).date_naive();
     let today = local(now);
     let monday = today.week(Weekday::Mon).first_day();
     DayFigures {
