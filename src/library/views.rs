@@ -14,9 +14,12 @@ pub fn kind_label(kind: &str) -> &'static str {
     model::kind_label(kind)
 }
 
-pub fn minutes_label(m: &i32) -> String {
+pub fn minutes_label(m: &i32) -> model::Minutes {
     model::minutes_label(*m)
 }
+
+/// Digits and "h"/"min": nothing to escape.
+impl askama::filters::HtmlSafe for model::Minutes {}
 
 pub fn kinds() -> [(&'static str, &'static str); 6] {
     Kind::ALL.map(|k| (k.as_str(), k.label()))

@@ -25,9 +25,10 @@ impl Kind {
     ];
 
     pub fn parse(s: &str) -> Option<Kind> {
+        let s = s.trim();
         Kind::ALL
             .into_iter()
-            .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
+            .find(|k| k.as_str().eq_ignore_ascii_case(s))
     }
     pub fn as_str(self) -> &'static str {
         match self {
@@ -206,13 +207,24 @@ pub fn snippet_html(raw: &str) -> String {
 }
 
 /// "3 min", "1 h 15 min".
-pub fn minutes_label(m: i32) -> String {
-    if m < 60 {
-        format!("{m} min")
-    } else if m % 60 == 0 {
-        format!("{} h", m / 60)
-    } else {
-        format!("{} h {} min", m / 60, m % 60)
+pub fn minutes_label(m: i32) -> Minutes {
+    Minutes(m)
+}
+
+/// A length in minutes, written as [`minutes_label`] shows it (without
+/// building a string for every card on a page).
+pub struct Minutes(i32);
+
+impl std::fmt::Display for Minutes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let m = self.0;
+        if m < 60 {
+            write!(f, "{m} min")
+        } else if m % 60 == 0 {
+            write!(f, "{} h", m / 60)
+        } else {
+            write!(f, "{} h {} min", m / 60, m % 60)
+        }
     }
 }
 
@@ -257,8 +269,9 @@ mod tests {
         assert!(Status::Draft.can_move_to(Status::Published));
         assert!(!Status::Published.can_move_to(Status::Published));
         assert_eq!(Length::parse("short").map(Length::range), Some((1, 5)));
-        assert_eq!(minutes_label(75), "1 h 15 min");
-        assert_eq!(minutes_label(4), "4 min");
+        assert_eq!(minutes_label(75).to_string(), "1 h 15 min");
+        assert_eq!(minutes_label(120).to_string(), "2 h");
+        assert_eq!(minutes_label(4).to_string(), "4 min");
     }
 
     #[test]
