@@ -174,10 +174,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         stop.clone(),
         Duration::from_secs(args.drain_seconds),
     ));
-    let delivery = crate::campaigns::digest::Delivery::new(
-        state.mailer.clone(),
-        &state.settings.public_url,
-    )?;
+    let delivery =
+        crate::campaigns::digest::Delivery::new(state.mailer.clone(), &state.settings.public_url)?;
     let worker = if args.no_worker {
         tokio::spawn(async { anyhow::Ok(()) })
     } else {
