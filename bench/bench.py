@@ -21,7 +21,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-INFLOW = os.path.join(ROOT, "target", "release", "inflow")
+INFLOW = os.path.join(ROOT, "target", "production", "inflow")
 LUA = os.path.join(ROOT, "bench", "rotate.lua")
 PORT = 3100
 CAPTURE_PORT = 3101
