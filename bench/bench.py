@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Inflow load harness: seed, serve, load with wrk, replay the SQL with pgbench.
 
-Run through bench/run.sh, which installs wrk and builds the release binary.
+Run through bench/run.sh, which installs wrk and builds the production binary.
 Standard library only. Everything lives under --dir (a private Postgres
 cluster, the sessions files, captured SQL, wrk and pgbench scripts, results).
 """

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One command for the load figures in BENCHMARKS.md: installs wrk and the
 # PostgreSQL server when missing, builds the production binary (release with
-# LTO, `--profile production`), then runs
-# bench/bench.py (seed once, serve, wrk per page, pgbench floor, report).
+# LTO, `--profile production`), then runs bench/bench.py (seed once, serve,
+# wrk per page, pgbench floor, report).
 # Extra arguments go to bench.py, e.g. `bench/run.sh --learners 10000 --compare 0`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
