@@ -369,7 +369,69 @@ def measure_page(cluster, db, args, page, lines, tsv_path, expected):
             r = run_wrk(args, page, tsv_path, expected, args.duration, server)
     finally:
         server.stop()
+    r.pop("quantiles_ms")
     return r
+
+
+# Slices of one round: the page (P) and its floor (F) take turns, in an
+# order whose halves mirror each other, so a machine that speeds up or slows
+# down during the round weighs on both alike.
+SLICE_ORDER = "PFFPFPPF"
+
+
+def measure_interleaved(cluster, db, args, page, tsv_path, expected, files):
+    """One round of one page and its floor: a fresh server and a warm-up of
+    each, then short slices of the page and of pgbench in turn (SLICE_ORDER,
+    each --duration / 4 seconds). The share is the page's requests a second
+    over the floor's transactions a second, each summed over its slices."""
+    cluster.psql(db, "TRUNCATE learner_plans")
+    server = Server(cluster, db, PORT, args.pool)
+    slice_s = max(1, round(args.duration / (len(SLICE_ORDER) // 2)))
+    slices, floors = [], []
+    try:
+        run_wrk(args, page, tsv_path, expected, args.warmup, server)
+        run_pgbench(cluster, db, args, files, args.warmup)
+        for turn in SLICE_ORDER:
+            if turn == "P":
+                slices.append(run_wrk(args, page, tsv_path, expected, slice_s, server))
+            else:
+                floors.append(run_pgbench(cluster, db, args, files, slice_s))
+    finally:
+        server.stop()
+    requests = sum(s["requests"] for s in slices)
+    seconds = sum(s["seconds"] for s in slices)
+    r = {
+        "requests": requests,
+        "seconds": seconds,
+        "rps": requests / seconds,
+        "p50_ms": merged_percentile(slices, 50),
+        "p99_ms": merged_percentile(slices, 99),
+        "max_ms": max(s["max_ms"] for s in slices),
+        "wrong_status": sum(s["wrong_status"] for s in slices),
+        "socket_errors": sum(s["socket_errors"] for s in slices),
+        "rss_mib": max(s["rss_mib"] for s in slices),
+        # Slices of equal length: the floor's rate is the mean of theirs.
+        "floor_rps": sum(floors) / len(floors),
+        "slices": [s["rps"] for s in slices],
+        "floor_slices": floors,
+    }
+    r["share"] = r["rps"] / r["floor_rps"]
+    return r
+
+
+def merged_percentile(slices, p):
+    """The p-th percentile of the latencies of all the slices together, from
+    each slice's quantiles (rotate.lua prints one per 0.1 %): each stands for
+    a thousandth of its slice's requests."""
+    points = sorted((q, s["requests"] / len(s["quantiles_ms"]))
+                    for s in slices for q in s["quantiles_ms"])
+    goal = p / 100 * sum(w for _, w in points)
+    seen = 0.0
+    for q, w in points:
+        seen += w
+        if seen >= goal:
+            return q
+    return points[-1][0]
 
 
 def median(xs):
@@ -431,9 +493,13 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
         files = pgbench_scripts(workdir, page, sample, captured, args.items) if floor else None
         runs = []
         for k in range(args.rounds):
-            r = measure_page(cluster, db, args, page, lines, tsv_path, expected)
-            if floor:
-                # Right after the page, so both see the same phase of the machine.
+            if floor and page != "today_first":
+                r = measure_interleaved(cluster, db, args, page, tsv_path, expected, files)
+            else:
+                r = measure_page(cluster, db, args, page, lines, tsv_path, expected)
+            if floor and page == "today_first":
+                # Each reader is visited once, so the page runs in one go;
+                # the floor right after it.
                 run_pgbench(cluster, db, args, files, args.warmup)
                 r["floor_rps"] = run_pgbench(cluster, db, args, files, args.duration)
                 r["share"] = r["rps"] / r["floor_rps"]
@@ -459,7 +525,8 @@ def span(r, key, fmt):
 def report(main, compare):
     rounds = len(next(iter(main["pages"].values()))["rounds"])
     rows = [f"Medians of {rounds} rounds (range in brackets); each round is a fresh server, "
-            "warm-up, the measured run, then the floor.",
+            "warm-ups, then the page and its floor in\n"
+            "alternating slices (today_first: the page, then its floor).",
             "",
             "| page | req/s | p50 ms | p99 ms | errors | SQL statements | pgbench floor/s | share of floor | RSS MiB | goal |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -492,7 +559,8 @@ def main():
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--pool", type=int, default=8)
-    ap.add_argument("--duration", type=int, default=15)
+    ap.add_argument("--duration", type=int, default=16,
+                    help="seconds of each page (and of its floor) per round, in four slices")
     ap.add_argument("--rounds", type=int, default=3,
                     help="runs of each page, each followed by its floor; the report gives medians")
     ap.add_argument("--warmup", type=int, default=5)

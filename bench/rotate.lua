@@ -52,9 +52,15 @@ function done(summary, latency, requests)
     wrong = wrong + t:get("bad")
   end
   local e = summary.errors
+  -- One quantile per 0.1 %, so that the harness can merge the latencies of
+  -- several runs.
+  local q = {}
+  for k = 1, 999 do
+    q[k] = string.format("%.3f", latency:percentile(k / 10) / 1000)
+  end
   io.write(string.format(
-    'RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"wrong_status":%d,"socket_errors":%d}\n',
+    'RESULT {"requests":%d,"seconds":%.3f,"rps":%.1f,"p50_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"wrong_status":%d,"socket_errors":%d,"quantiles_ms":[%s]}\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    wrong, e.connect + e.read + e.write + e.status + e.timeout))
+    wrong, e.connect + e.read + e.write + e.status + e.timeout, table.concat(q, ",")))
 end
