@@ -78,11 +78,12 @@ async fn metrics_text() -> impl IntoResponse {
 pub async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
-    let route = req
+    let res = next.run(req).await;
+    // The router hands the matched route out with the response (`app::matched_route`).
+    let route = res
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let res = next.run(req).await;
     let status = res.status().as_u16().to_string();
     let labels = [("method", method), ("route", route), ("status", status)];
     metrics::counter!("inflow_http_requests_total", &labels).increment(1);

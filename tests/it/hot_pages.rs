@@ -34,6 +34,8 @@ const SMALL: [&str; 8] = [
 thread_local! {
     /// The statements sqlx reports on this thread while a test listens.
     static SEEN: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    /// The routes recorded on request spans on this thread while a test listens.
+    static ROUTES: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
 }
 
 /// Every SQL statement the app sends on the listening test's thread (sqlx's
@@ -45,6 +47,7 @@ struct Capture;
 struct Fields {
     summary: String,
     statement: String,
+    route: String,
 }
 
 impl Visit for Fields {
@@ -52,13 +55,37 @@ impl Visit for Fields {
         match field.name() {
             "summary" => self.summary = value.to_owned(),
             "db.statement" => self.statement = value.trim().to_owned(),
+            "route" => self.route = value.to_owned(),
             _ => {}
         }
     }
     fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
 }
 
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Capture {
+impl<S> tracing_subscriber::Layer<S> for Capture
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn on_record(
+        &self,
+        id: &tracing::span::Id,
+        values: &tracing::span::Record<'_>,
+        ctx: Context<'_, S>,
+    ) {
+        if ctx.metadata(id).is_none_or(|m| m.name() != "request") {
+            return;
+        }
+        ROUTES.with(|routes| {
+            if let Some(list) = routes.borrow_mut().as_mut() {
+                let mut f = Fields::default();
+                values.record(&mut f);
+                if !f.route.is_empty() {
+                    list.push(f.route);
+                }
+            }
+        });
+    }
+
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         if event.metadata().target() != "sqlx::query" {
             return;
@@ -88,17 +115,24 @@ impl Statements {
                 .expect("no other global subscriber in the test binary");
         });
         SEEN.with(|seen| *seen.borrow_mut() = Some(Vec::new()));
+        ROUTES.with(|routes| *routes.borrow_mut() = Some(Vec::new()));
         Statements
     }
 
     fn take(&self) -> Vec<String> {
         SEEN.with(|seen| seen.borrow_mut().replace(Vec::new()).unwrap_or_default())
     }
+
+    /// The routes recorded on request spans since listening.
+    fn routes(&self) -> Vec<String> {
+        ROUTES.with(|routes| routes.borrow_mut().replace(Vec::new()).unwrap_or_default())
+    }
 }
 
 impl Drop for Statements {
     fn drop(&mut self) {
         SEEN.with(|seen| *seen.borrow_mut() = None);
+        ROUTES.with(|routes| *routes.borrow_mut() = None);
     }
 }
 
@@ -528,4 +562,20 @@ async fn a_plan_brings_as_many_candidates_and_reviews_as_the_page_uses() {
         assert_eq!(saved.ids, due[..limit], "learner {n}");
         assert_eq!(saved.cards.len(), saved.ids.len());
     }
+}
+
+/// The request span carries the route the router matched (its pattern), for
+/// every log line of the request; a path no route matches records none.
+#[tokio::test]
+async fn request_spans_record_the_matched_route() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    let log = Statements::listen();
+    assert_eq!(c.get("/login").await.status, StatusCode::OK);
+    assert_eq!(
+        c.get("/library/no-such-item").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(c.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(log.routes(), ["/login", "/library/{slug}"]);
 }

@@ -37,14 +37,22 @@ async fn metrics_count_requests_by_route() {
     let mut c = app.client();
     c.get("/login").await;
     c.login("learner@example.com", "wrong password").await;
+    // A matched route that answers 404 is counted under its pattern; a
+    // path no route matches is "unmatched".
+    assert_eq!(
+        c.get("/library/no-such-item").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(c.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
     let m = c.get("/metrics").await;
     assert_eq!(m.status, StatusCode::OK);
-    assert!(
-        m.body
-            .contains("inflow_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}"),
-        "{}",
-        m.body
-    );
+    for line in [
+        "inflow_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}",
+        "inflow_http_requests_total{method=\"GET\",route=\"/library/{slug}\",status=\"404\"}",
+        "inflow_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}",
+    ] {
+        assert!(m.body.contains(line), "{line} in\n{}", m.body);
+    }
     assert!(m.body.contains("inflow_login_failures_total"));
 }
 
