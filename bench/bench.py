@@ -341,7 +341,8 @@ class Floor:
     """The page's floor: pgbench replaying the captured SQL (`-M prepared`)
     at the pool's concurrency, one process for the whole round, so its
     connections, and their backends' caches, stay warm from one slice to the
-    next (a fresh pgbench ran its first second at a fifth of its speed).
+    next (a fresh pgbench ran its first second at a fifth to a half of its
+    speed).
     Between its slices it is stopped (SIGSTOP) and its backends sit idle.
     Every transaction is logged with the time it completed (`-l`); the
     floor is the transactions that completed inside the measured windows
@@ -620,7 +621,7 @@ def main():
     ap.add_argument("--duration", type=int, default=16,
                     help="seconds of each page (and of its floor) per round, in four slices")
     ap.add_argument("--rounds", type=int, default=3,
-                    help="runs of each page, each followed by its floor; the report gives medians")
+                    help="rounds of each page and its floor; the report gives medians")
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--rotate", type=int, default=1_000,
                     help="learners (and their managers) the reading pages and Done rotate through")

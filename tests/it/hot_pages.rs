@@ -5,17 +5,13 @@
 //! organisation, even with the planner told to avoid one where an index
 //! could serve (`enable_seqscan = off`, generic plan, `EXPLAIN (FORMAT JSON)`).
 
-use std::cell::RefCell;
-use std::sync::Once;
-
 use axum::http::StatusCode;
 use inflow::bench::{Sizes, bench_id};
 use inflow::daily::model::{MAX_REVIEWS, REC_CANDIDATES, REVIEWS_A_DAY};
 use serde_json::Value;
 use sqlx::{Connection, Executor, PgPool};
-use tracing::field::{Field, Visit};
-use tracing_subscriber::layer::{Context, SubscriberExt};
 
+use crate::capture::Statements;
 use crate::harness::{Client, TestApp, fresh_db};
 
 /// Tables small enough by nature (a few hundred rows at organisation scale)
@@ -30,111 +26,6 @@ const SMALL: [&str; 8] = [
     "reflection_prompts",
     "integrations",
 ];
-
-thread_local! {
-    /// The statements sqlx reports on this thread while a test listens.
-    static SEEN: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
-    /// The routes recorded on request spans on this thread while a test listens.
-    static ROUTES: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
-}
-
-/// Every SQL statement the app sends on the listening test's thread (sqlx's
-/// own query events). One global subscriber for the whole test binary: a
-/// per-thread one races with other tests over tracing's interest cache.
-struct Capture;
-
-#[derive(Default)]
-struct Fields {
-    summary: String,
-    statement: String,
-    route: String,
-}
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        match field.name() {
-            "summary" => self.summary = value.to_owned(),
-            "db.statement" => self.statement = value.trim().to_owned(),
-            "route" => self.route = value.to_owned(),
-            _ => {}
-        }
-    }
-    fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
-}
-
-impl<S> tracing_subscriber::Layer<S> for Capture
-where
-    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
-{
-    fn on_record(
-        &self,
-        id: &tracing::span::Id,
-        values: &tracing::span::Record<'_>,
-        ctx: Context<'_, S>,
-    ) {
-        if ctx.metadata(id).is_none_or(|m| m.name() != "request") {
-            return;
-        }
-        ROUTES.with(|routes| {
-            if let Some(list) = routes.borrow_mut().as_mut() {
-                let mut f = Fields::default();
-                values.record(&mut f);
-                if !f.route.is_empty() {
-                    list.push(f.route);
-                }
-            }
-        });
-    }
-
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
-        if event.metadata().target() != "sqlx::query" {
-            return;
-        }
-        SEEN.with(|seen| {
-            if let Some(list) = seen.borrow_mut().as_mut() {
-                let mut f = Fields::default();
-                event.record(&mut f);
-                list.push(if f.statement.is_empty() {
-                    f.summary
-                } else {
-                    f.statement
-                });
-            }
-        });
-    }
-}
-
-/// Listening on this thread; `take` returns what was sent since the last take.
-struct Statements;
-
-impl Statements {
-    fn listen() -> Statements {
-        static INSTALL: Once = Once::new();
-        INSTALL.call_once(|| {
-            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Capture))
-                .expect("no other global subscriber in the test binary");
-        });
-        SEEN.with(|seen| *seen.borrow_mut() = Some(Vec::new()));
-        ROUTES.with(|routes| *routes.borrow_mut() = Some(Vec::new()));
-        Statements
-    }
-
-    fn take(&self) -> Vec<String> {
-        SEEN.with(|seen| seen.borrow_mut().replace(Vec::new()).unwrap_or_default())
-    }
-
-    /// The routes recorded on request spans since listening.
-    fn routes(&self) -> Vec<String> {
-        ROUTES.with(|routes| routes.borrow_mut().replace(Vec::new()).unwrap_or_default())
-    }
-}
-
-impl Drop for Statements {
-    fn drop(&mut self) {
-        SEEN.with(|seen| *seen.borrow_mut() = None);
-        ROUTES.with(|routes| *routes.borrow_mut() = None);
-    }
-}
 
 pub(crate) fn sizes(learners: i64, activities_per_learner: i64) -> Sizes {
     Sizes {
@@ -562,20 +453,4 @@ async fn a_plan_brings_as_many_candidates_and_reviews_as_the_page_uses() {
         assert_eq!(saved.ids, due[..limit], "learner {n}");
         assert_eq!(saved.cards.len(), saved.ids.len());
     }
-}
-
-/// The request span carries the route the router matched (its pattern), for
-/// every log line of the request; a path no route matches records none.
-#[tokio::test]
-async fn request_spans_record_the_matched_route() {
-    let app = TestApp::new().await;
-    let mut c = app.client();
-    let log = Statements::listen();
-    assert_eq!(c.get("/login").await.status, StatusCode::OK);
-    assert_eq!(
-        c.get("/library/no-such-item").await.status,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(c.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(log.routes(), ["/login", "/library/{slug}"]);
 }

@@ -7,6 +7,7 @@ mod harness;
 mod auth;
 mod browser;
 mod campaigns;
+mod capture;
 mod cli;
 mod cluster;
 mod daily;

@@ -193,3 +193,19 @@ async fn cut_connections(app: &TestApp) {
     assert!(killed >= 1, "some pooled connections were cut");
     drop(killer);
 }
+
+/// The request span carries the route the router matched (its pattern), for
+/// every log line of the request; a path no route matches records none.
+#[tokio::test]
+async fn request_spans_record_the_matched_route() {
+    let app = TestApp::new().await;
+    let mut c = app.client();
+    let log = crate::capture::Statements::listen();
+    assert_eq!(c.get("/login").await.status, StatusCode::OK);
+    assert_eq!(
+        c.get("/library/no-such-item").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(c.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(log.routes(), ["/login", "/library/{slug}"]);
+}
