@@ -349,11 +349,13 @@ class Floor:
     over the windows' time."""
 
     def __init__(self, cluster, db, args, files, workdir, seconds):
+        """Starts pgbench for `seconds` after a warm-up of --warmup seconds,
+        and returns once the warm-up is over."""
         self.prefix = os.path.join(workdir, "pgbench-log")
         for f in glob.glob(self.prefix + ".*"):
             os.remove(f)
         cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(args.pool), "-j", str(args.threads),
-               "-T", str(seconds), "-l", "--log-prefix", self.prefix]
+               "-T", str(args.warmup + seconds), "-l", "--log-prefix", self.prefix]
         for f in files:
             cmd += ["-f", f]
         # The database is pgbench's last argument (its -d is --debug, which
@@ -362,6 +364,16 @@ class Floor:
         cmd.append(cluster.url(db))
         self.proc = subprocess.Popen(cmd, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.windows = []
+        time.sleep(args.warmup)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)
+            self.proc.kill()
+            self.proc.wait()
 
     def pause(self):
         self.proc.send_signal(signal.SIGSTOP)
@@ -435,27 +447,22 @@ def measure_interleaved(cluster, db, args, page, tsv_path, expected, files, work
     server = Server(cluster, db, PORT, args.pool)
     slice_s = max(1, round(args.duration / (len(SLICE_ORDER) // 2)))
     slices = []
-    floor = None
     try:
         run_wrk(args, page, tsv_path, expected, args.warmup, server)
         # pgbench's own clock runs while it is stopped: its -T covers the
         # page's slices too, and the last floor slice lasts until it ends.
-        floor = Floor(cluster, db, args, files, workdir, args.warmup + len(SLICE_ORDER) * slice_s + 4)
-        time.sleep(args.warmup)
-        last_floor = SLICE_ORDER.rindex("F")
-        for k, turn in enumerate(SLICE_ORDER):
-            if turn == "P":
-                floor.pause()
-                slices.append(run_wrk(args, page, tsv_path, expected, slice_s, server))
-            elif k < last_floor:
-                floor.resume()
-                floor.measure(slice_s)
-                floor.pause()
-        floor_rps = floor.finish()
+        with Floor(cluster, db, args, files, workdir, len(SLICE_ORDER) * slice_s + 4) as floor:
+            last_floor = SLICE_ORDER.rindex("F")
+            for k, turn in enumerate(SLICE_ORDER):
+                if turn == "P":
+                    floor.pause()
+                    slices.append(run_wrk(args, page, tsv_path, expected, slice_s, server))
+                elif k < last_floor:
+                    floor.resume()
+                    floor.measure(slice_s)
+                    floor.pause()
+            floor_rps = floor.finish()
     finally:
-        if floor and floor.proc.poll() is None:
-            floor.proc.send_signal(signal.SIGCONT)
-            floor.proc.kill()
         server.stop()
     requests = sum(s["requests"] for s in slices)
     seconds = sum(s["seconds"] for s in slices)
@@ -551,17 +558,17 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
         files = pgbench_scripts(workdir, page, sample, captured, args.items) if floor else None
         runs = []
         for k in range(args.rounds):
-            if floor and page != "today_first":
-                r = measure_interleaved(cluster, db, args, page, tsv_path, expected, files, workdir)
-            else:
+            if not floor:
                 r = measure_page(cluster, db, args, page, lines, tsv_path, expected)
-            if floor and page == "today_first":
+            elif page == "today_first":
                 # Each reader is visited once, so the page runs in one go;
                 # the floor right after it (warm-up, then --duration).
-                f = Floor(cluster, db, args, files, workdir, args.warmup + args.duration)
-                time.sleep(args.warmup)
-                r["floor_rps"] = f.finish()
+                r = measure_page(cluster, db, args, page, lines, tsv_path, expected)
+                with Floor(cluster, db, args, files, workdir, args.duration) as f:
+                    r["floor_rps"] = f.finish()
                 r["share"] = r["rps"] / r["floor_rps"]
+            else:
+                r = measure_interleaved(cluster, db, args, page, tsv_path, expected, files, workdir)
             runs.append(r)
             log(f"  {page:<11} round {k + 1}: {r['rps']:>6.0f} req/s  p99 {r['p99_ms']:>6.2f} ms"
                 + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else ""))
