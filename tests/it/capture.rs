@@ -81,11 +81,12 @@ where
     }
 }
 
-/// Listening on this thread; `take` returns what was sent since the last take.
-pub(crate) struct Statements;
+/// Listening on this thread: `take` returns the statements sent and `routes`
+/// the routes recorded since the last call.
+pub(crate) struct Listener;
 
-impl Statements {
-    pub(crate) fn listen() -> Statements {
+impl Listener {
+    pub(crate) fn listen() -> Listener {
         static INSTALL: Once = Once::new();
         INSTALL.call_once(|| {
             tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Capture))
@@ -93,7 +94,7 @@ impl Statements {
         });
         SEEN.with(|seen| *seen.borrow_mut() = Some(Vec::new()));
         ROUTES.with(|routes| *routes.borrow_mut() = Some(Vec::new()));
-        Statements
+        Listener
     }
 
     pub(crate) fn take(&self) -> Vec<String> {
@@ -106,7 +107,7 @@ impl Statements {
     }
 }
 
-impl Drop for Statements {
+impl Drop for Listener {
     fn drop(&mut self) {
         SEEN.with(|seen| *seen.borrow_mut() = None);
         ROUTES.with(|routes| *routes.borrow_mut() = None);

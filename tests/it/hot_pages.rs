@@ -11,7 +11,7 @@ use inflow::daily::model::{MAX_REVIEWS, REC_CANDIDATES, REVIEWS_A_DAY};
 use serde_json::Value;
 use sqlx::{Connection, Executor, PgPool};
 
-use crate::capture::Statements;
+use crate::capture::Listener;
 use crate::harness::{Client, TestApp, fresh_db};
 
 /// Tables small enough by nature (a few hundred rows at organisation scale)
@@ -138,7 +138,7 @@ async fn run(c: &mut Client, p: &Page) -> StatusCode {
 }
 
 /// The statements one request runs, after a warm-up request of the same page.
-async fn statements_of(app: &TestApp, token: &str, p: &Page, log: &Statements) -> Vec<String> {
+async fn statements_of(app: &TestApp, token: &str, p: &Page, log: &Listener) -> Vec<String> {
     let mut c = client_for(app, token);
     assert_eq!(run(&mut c, p).await, p.status, "{} (warm-up)", p.name);
     log.take();
@@ -215,7 +215,7 @@ fn is_statement(sql: &str) -> bool {
 
 #[tokio::test]
 async fn hot_pages_run_few_indexed_queries() {
-    let log = Statements::listen();
+    let log = Listener::listen();
     let (app, sessions) = seeded(&sizes(200, 30)).await;
     let learner = sessions.iter().find(|s| s.role == "learner").unwrap();
     let manager = sessions.iter().find(|s| s.role == "manager").unwrap();
@@ -278,7 +278,7 @@ async fn check_indexed(pool: &PgPool, page: &str, sent: &[String], failures: &mu
 
 #[tokio::test]
 async fn query_counts_do_not_grow_with_history() {
-    let log = Statements::listen();
+    let log = Listener::listen();
     let (small, s1) = seeded(&sizes(40, 5)).await;
     let (large, s2) = seeded(&sizes(40, 50)).await;
     for (a, b) in [(&small, &s1), (&large, &s2)] {

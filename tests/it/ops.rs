@@ -200,7 +200,7 @@ async fn cut_connections(app: &TestApp) {
 async fn request_spans_record_the_matched_route() {
     let app = TestApp::new().await;
     let mut c = app.client();
-    let log = crate::capture::Statements::listen();
+    let log = crate::capture::Listener::listen();
     assert_eq!(c.get("/login").await.status, StatusCode::OK);
     assert_eq!(
         c.get("/library/no-such-item").await.status,
