@@ -350,10 +350,10 @@ def run_wrk(args, page, tsv_path, expected, duration, server):
     r = json.loads(line[len("RESULT "):])
     r["rss_mib"] = peak[0]
     # Every response's status is checked on the server's side: wrk's Lua
-    # response() hook cost wrk 2–4 µs a request, a sixth of its CPU, on the cores it shares
-    # with the server. wrk still counts statuses of 400 and above itself
-    # (socket_errors), and a response wrk counted that the server did not
-    # is an error too.
+    # response() hook cost wrk 2–4 µs a request, a sixth of its CPU, on the
+    # cores it shares with the server. wrk still counts statuses of 400 and
+    # above itself (socket_errors), and a response wrk counted that the
+    # server did not is an error too.
     after = server.statuses()
     sent = {k: n - before.get(k, 0) for k, n in after.items()}
     r["wrong_status"] = (sum(n for k, n in sent.items() if k != str(expected))
