@@ -8,11 +8,27 @@ use std::sync::Once;
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
+/// What the app told tracing on the listening test's thread.
+#[derive(Default)]
+struct Heard {
+    /// The statements sqlx reported.
+    statements: Vec<String>,
+    /// The routes recorded on request spans.
+    routes: Vec<String>,
+}
+
 thread_local! {
-    /// The statements sqlx reports on this thread while a test listens.
-    static SEEN: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
-    /// The routes recorded on request spans on this thread while a test listens.
-    static ROUTES: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+    /// `Some` while a test listens on this thread.
+    static HEARD: RefCell<Option<Heard>> = const { RefCell::new(None) };
+}
+
+/// Adds to what the listening test (if any) on this thread has heard.
+fn hear(add: impl FnOnce(&mut Heard)) {
+    HEARD.with(|h| {
+        if let Some(heard) = h.borrow_mut().as_mut() {
+            add(heard);
+        }
+    });
 }
 
 /// Every SQL statement the app sends on the listening test's thread (sqlx's
@@ -52,13 +68,11 @@ where
         if ctx.metadata(id).is_none_or(|m| m.name() != "request") {
             return;
         }
-        ROUTES.with(|routes| {
-            if let Some(list) = routes.borrow_mut().as_mut() {
-                let mut f = Fields::default();
-                values.record(&mut f);
-                if !f.route.is_empty() {
-                    list.push(f.route);
-                }
+        hear(|heard| {
+            let mut f = Fields::default();
+            values.record(&mut f);
+            if !f.route.is_empty() {
+                heard.routes.push(f.route);
             }
         });
     }
@@ -67,16 +81,14 @@ where
         if event.metadata().target() != "sqlx::query" {
             return;
         }
-        SEEN.with(|seen| {
-            if let Some(list) = seen.borrow_mut().as_mut() {
-                let mut f = Fields::default();
-                event.record(&mut f);
-                list.push(if f.statement.is_empty() {
-                    f.summary
-                } else {
-                    f.statement
-                });
-            }
+        hear(|heard| {
+            let mut f = Fields::default();
+            event.record(&mut f);
+            heard.statements.push(if f.statement.is_empty() {
+                f.summary
+            } else {
+                f.statement
+            });
         });
     }
 }
@@ -92,24 +104,27 @@ impl Listener {
             tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Capture))
                 .expect("no other global subscriber in the test binary");
         });
-        SEEN.with(|seen| *seen.borrow_mut() = Some(Vec::new()));
-        ROUTES.with(|routes| *routes.borrow_mut() = Some(Vec::new()));
+        HEARD.with(|h| *h.borrow_mut() = Some(Heard::default()));
         Listener
     }
 
+    /// The statements sent since the last call.
     pub(crate) fn take(&self) -> Vec<String> {
-        SEEN.with(|seen| seen.borrow_mut().replace(Vec::new()).unwrap_or_default())
+        let mut statements = Vec::new();
+        hear(|heard| statements = std::mem::take(&mut heard.statements));
+        statements
     }
 
-    /// The routes recorded on request spans since listening.
+    /// The routes recorded on request spans since the last call.
     pub(crate) fn routes(&self) -> Vec<String> {
-        ROUTES.with(|routes| routes.borrow_mut().replace(Vec::new()).unwrap_or_default())
+        let mut routes = Vec::new();
+        hear(|heard| routes = std::mem::take(&mut heard.routes));
+        routes
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        SEEN.with(|seen| *seen.borrow_mut() = None);
-        ROUTES.with(|routes| *routes.borrow_mut() = None);
+        HEARD.with(|h| *h.borrow_mut() = None);
     }
 }
