@@ -9,7 +9,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::Response;
 use sqlx::PgPool;
 use tower::ServiceBuilder;
@@ -23,6 +23,7 @@ use tracing::Span;
 use crate::config::Settings;
 use crate::db::pool::Db;
 use crate::mail::Mailer;
+use crate::web::around::{Around, AroundLayer};
 use crate::{
     admin, auth, campaigns, daily, goals, home, library, notifications, ops, people, reflections,
     web,
@@ -78,11 +79,11 @@ pub fn build_router(state: AppState) -> Router {
         .merge(goals::router())
         .merge(campaigns::router())
         .merge(notifications::router())
-        .route_layer(middleware::from_fn(auth::session::require_user));
+        .route_layer(AroundLayer(auth::Require::USER));
     let manage = goals::manage_router()
         .merge(reflections::manage_router())
         .merge(campaigns::manage_router())
-        .route_layer(middleware::from_fn(auth::require_manager));
+        .route_layer(AroundLayer(auth::Require::MANAGER));
     let admin = Router::new()
         .merge(people::admin_router())
         .merge(library::admin_router())
@@ -90,7 +91,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(goals::admin_router())
         .merge(campaigns::admin_router())
         .merge(admin::admin_router())
-        .route_layer(middleware::from_fn(auth::require_admin));
+        .route_layer(AroundLayer(auth::Require::ADMIN));
 
     let routes = Router::new()
         .merge(auth::router())
@@ -100,7 +101,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(admin)
         .merge(ops::router())
         .merge(web::assets::router())
-        .route_layer(middleware::from_fn(matched_route))
+        .route_layer(AroundLayer(MatchedRoute))
         .fallback(web::errors::not_found)
         .with_state(state.clone());
     // The layers every request passes through wrap the router once, as one
@@ -117,7 +118,7 @@ pub fn build_router(state: AppState) -> Router {
                     tracing::info_span!(
                         "request",
                         method = %req.method(),
-                        // Recorded by `matched_route` once the router has matched.
+                        // Recorded by `MatchedRoute` once the router has matched.
                         route = tracing::field::Empty,
                         request_id = %web::request_id(req.headers()),
                         user_id = tracing::field::Empty,
@@ -132,18 +133,17 @@ pub fn build_router(state: AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
-        .layer(middleware::from_fn(ops::track))
-        .layer(middleware::from_fn(security_headers))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            web::errors::layer,
-        ))
+        .layer(AroundLayer(ops::Track))
+        .layer(AroundLayer(SecurityHeaders))
+        .layer(AroundLayer(web::errors::ErrorPages {
+            demo: state.settings.demo,
+        }))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::session::layer,
         ))
         .layer(CsrfLayer::new().with_rejection_response(web::errors::csrf_rejection))
-        .layer(middleware::from_fn(web::flash::layer))
+        .layer(AroundLayer(web::flash::FlashCookie))
         .service(routes);
     Router::new().fallback_service(stack)
 }
@@ -168,32 +168,54 @@ impl<B> OnResponse<B> for LogResponse {
 }
 
 /// The route the router matched (its pattern, as `/goals/{id}`): recorded on
-/// the request's span and handed out with the response for `ops::track`.
+/// the request's span and handed out with the response for `ops::Track`.
 /// Unmatched requests (the 404 fallback) have none.
-async fn matched_route(req: Request, next: Next) -> Response {
-    let route = req.extensions().get::<MatchedPath>().cloned();
-    if let Some(route) = &route {
-        Span::current().record("route", route.as_str());
+#[derive(Clone, Copy)]
+struct MatchedRoute;
+
+impl Around for MatchedRoute {
+    type Carry = Option<MatchedPath>;
+
+    fn before(&self, req: &mut Request) -> Result<Self::Carry, Response> {
+        let route = req.extensions().get::<MatchedPath>().cloned();
+        if let Some(route) = &route {
+            Span::current().record("route", route.as_str());
+        }
+        Ok(route)
     }
-    let mut res = next.run(req).await;
-    if let Some(route) = route {
-        res.extensions_mut().insert(route);
+
+    fn after(&self, route: Self::Carry, mut res: Response) -> Response {
+        if let Some(route) = route {
+            res.extensions_mut().insert(route);
+        }
+        res
     }
-    res
 }
 
-async fn security_headers(req: Request, next: Next) -> Response {
-    let mut res = next.run(req).await;
-    let headers = res.headers_mut();
-    // A route with its own policy (the embed page) decides its own framing.
-    let own_policy = headers.contains_key(axum::http::header::CONTENT_SECURITY_POLICY);
-    for (name, value) in web::security_headers() {
-        if own_policy && name == axum::http::header::X_FRAME_OPTIONS {
-            continue;
-        }
-        if !headers.contains_key(&name) {
-            headers.insert(name, HeaderValue::from_static(value));
-        }
+/// The security headers (`web::security_headers`) on every response that
+/// has not set its own.
+#[derive(Clone, Copy)]
+struct SecurityHeaders;
+
+impl Around for SecurityHeaders {
+    type Carry = ();
+
+    fn before(&self, _: &mut Request) -> Result<(), Response> {
+        Ok(())
     }
-    res
+
+    fn after(&self, _: (), mut res: Response) -> Response {
+        let headers = res.headers_mut();
+        // A route with its own policy (the embed page) decides its own framing.
+        let own_policy = headers.contains_key(axum::http::header::CONTENT_SECURITY_POLICY);
+        for (name, value) in web::security_headers() {
+            if own_policy && name == axum::http::header::X_FRAME_OPTIONS {
+                continue;
+            }
+            if !headers.contains_key(&name) {
+                headers.insert(name, HeaderValue::from_static(value));
+            }
+        }
+        res
+    }
 }

@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 
 use crate::app::AppState;
 pub use model::Role;
-pub use session::{CurrentUser, require_admin, require_manager};
+pub use session::{CurrentUser, Require};
 
 /// Public routes: sign-in, sign-out, forgotten password, invitation and reset links.
 pub fn router() -> Router<AppState> {

@@ -15,6 +15,7 @@ use super::model::{self, Role, SESSION_ABSOLUTE_DAYS};
 use super::store;
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::web::around::Around;
 use crate::web::cookie;
 
 pub const COOKIE: &str = "inflow_session";
@@ -131,25 +132,32 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     }
 }
 
-async fn require(req: Request, next: Next, allowed: fn(Role) -> bool) -> Response {
-    match req.extensions().get::<CurrentUser>() {
-        None => login_redirect(req.uri()),
-        Some(u) if !allowed(u.role) => AppError::Forbidden.into_response(),
-        Some(_) => next.run(req).await,
+/// A gate on a group of routes: the signed-in people whose role it lets
+/// through. Anyone else is sent to sign in, or refused when signed in.
+#[derive(Clone, Copy)]
+pub struct Require(fn(Role) -> bool);
+
+impl Require {
+    /// Gate for pages every signed-in person may see.
+    pub const USER: Require = Require(|_| true);
+    /// Gate for `/manage/...`: managers and admins.
+    pub const MANAGER: Require = Require(Role::can_manage);
+    /// Gate for `/admin/...`: L&D admins.
+    pub const ADMIN: Require = Require(Role::is_admin);
+}
+
+impl Around for Require {
+    type Carry = ();
+
+    fn before(&self, req: &mut Request) -> Result<(), Response> {
+        match req.extensions().get::<CurrentUser>() {
+            None => Err(login_redirect(req.uri())),
+            Some(u) if !(self.0)(u.role) => Err(AppError::Forbidden.into_response()),
+            Some(_) => Ok(()),
+        }
     }
-}
 
-/// Gate for `/manage/...`: managers and admins.
-pub async fn require_manager(req: Request, next: Next) -> Response {
-    require(req, next, Role::can_manage).await
-}
-
-/// Gate for `/admin/...`: L&D admins.
-pub async fn require_admin(req: Request, next: Next) -> Response {
-    require(req, next, Role::is_admin).await
-}
-
-/// Gate for pages every signed-in person may see.
-pub async fn require_user(req: Request, next: Next) -> Response {
-    require(req, next, |_| true).await
+    fn after(&self, _: (), res: Response) -> Response {
+        res
+    }
 }

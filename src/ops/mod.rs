@@ -7,13 +7,13 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 use crate::app::AppState;
+use crate::web::around::Around;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -75,19 +75,31 @@ async fn metrics_text() -> impl IntoResponse {
 }
 
 /// Counts requests and their latency by method, matched route and status.
-pub async fn track(req: Request, next: Next) -> Response {
-    let start = Instant::now();
-    let method = req.method().to_string();
-    let res = next.run(req).await;
-    // The router hands the matched route out with the response (`app::matched_route`).
-    let route = res
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let status = res.status().as_u16().to_string();
-    let labels = [("method", method), ("route", route), ("status", status)];
-    metrics::counter!("inflow_http_requests_total", &labels).increment(1);
-    metrics::histogram!("inflow_http_request_duration_seconds", &labels)
-        .record(start.elapsed().as_secs_f64());
-    res
+#[derive(Clone, Copy)]
+pub struct Track;
+
+impl Around for Track {
+    type Carry = (Instant, Method);
+
+    fn before(&self, req: &mut Request) -> Result<Self::Carry, Response> {
+        Ok((Instant::now(), req.method().clone()))
+    }
+
+    fn after(&self, (start, method): Self::Carry, res: Response) -> Response {
+        // The router hands the matched route out with the response (`app::MatchedRoute`).
+        let route = res
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+        let status = res.status().as_u16().to_string();
+        let labels = [
+            ("method", method.to_string()),
+            ("route", route),
+            ("status", status),
+        ];
+        metrics::counter!("inflow_http_requests_total", &labels).increment(1);
+        metrics::histogram!("inflow_http_request_duration_seconds", &labels)
+            .record(start.elapsed().as_secs_f64());
+        res
+    }
 }

@@ -3,13 +3,12 @@
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 
 use super::PageCtx;
-use crate::app::AppState;
+use super::around::Around;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, ErrorInfo};
 
@@ -22,50 +21,67 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let request_id = super::request_id(req.headers());
-    let path = req.uri().path().to_owned();
-    let res = next.run(req).await;
-    let status = res.status();
-    let info = match res.extensions().get::<ErrorInfo>() {
-        Some(info) => info.clone(),
-        None if status == StatusCode::METHOD_NOT_ALLOWED => ErrorInfo {
-            title: "Not allowed",
-            message: "That action is not available here.".into(),
-        },
-        None if is_bare_rejection(&res) => ErrorInfo {
-            title: if status == StatusCode::NOT_FOUND {
-                "Page not found"
-            } else {
-                "That did not work"
+/// Turns error responses into pages. `demo` is the settings' demo flag
+/// (the page's banner).
+#[derive(Clone, Copy)]
+pub struct ErrorPages {
+    pub demo: bool,
+}
+
+impl Around for ErrorPages {
+    /// The request's id header and its URI, for the page; cheap to keep
+    /// (shared bytes), read only when the response is an error.
+    type Carry = (Option<HeaderValue>, Uri);
+
+    fn before(&self, req: &mut Request) -> Result<Self::Carry, Response> {
+        Ok((
+            req.headers().get("x-request-id").cloned(),
+            req.uri().clone(),
+        ))
+    }
+
+    fn after(&self, (request_id, uri): Self::Carry, res: Response) -> Response {
+        let status = res.status();
+        let info = match res.extensions().get::<ErrorInfo>() {
+            Some(info) => info.clone(),
+            None if status == StatusCode::METHOD_NOT_ALLOWED => ErrorInfo {
+                title: "Not allowed",
+                message: "That action is not available here.".into(),
             },
-            message: "Inflow could not handle that request. Go back and try again.".into(),
-        },
-        None => return res,
-    };
-    let page = PageCtx {
-        user: res.extensions().get::<CurrentUser>().cloned(),
-        flash: None,
-        request_id,
-        demo: state.settings.demo,
-        path,
-    };
-    let view = ErrorPage {
-        page,
-        status: status.as_u16(),
-        title: info.title.into(),
-        message: info.message,
-    };
-    let html = view
-        .render()
-        .unwrap_or_else(|_| format!("{} ({})", view.title, view.page.request_id));
-    let (mut parts, _) = res.into_parts();
-    parts.headers.remove(header::CONTENT_LENGTH);
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    Response::from_parts(parts, Body::from(html))
+            None if is_bare_rejection(&res) => ErrorInfo {
+                title: if status == StatusCode::NOT_FOUND {
+                    "Page not found"
+                } else {
+                    "That did not work"
+                },
+                message: "Inflow could not handle that request. Go back and try again.".into(),
+            },
+            None => return res,
+        };
+        let page = PageCtx {
+            user: res.extensions().get::<CurrentUser>().cloned(),
+            flash: None,
+            request_id: super::request_id_of(request_id.as_ref()),
+            demo: self.demo,
+            path: uri.path().to_owned(),
+        };
+        let view = ErrorPage {
+            page,
+            status: status.as_u16(),
+            title: info.title.into(),
+            message: info.message,
+        };
+        let html = view
+            .render()
+            .unwrap_or_else(|_| format!("{} ({})", view.title, view.page.request_id));
+        let (mut parts, _) = res.into_parts();
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        Response::from_parts(parts, Body::from(html))
+    }
 }
 
 /// A plain-text client error from an extractor (a malformed id in the path,

@@ -3,9 +3,10 @@
 use axum::extract::Request;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+
+use super::around::Around;
 
 const COOKIE: &str = "inflow_flash";
 
@@ -27,25 +28,38 @@ pub fn redirect_with_flash(to: &str, message: &str) -> Response {
 }
 
 /// Reads the flash cookie into the request; clears it once a page has shown it.
-pub async fn layer(mut req: Request, next: Next) -> Response {
-    let flash = super::cookie(req.headers(), COOKIE)
-        .map(|v| {
-            percent_decode_str(v)
-                .decode_utf8_lossy()
-                .chars()
-                .take(500)
-                .collect::<String>()
-        })
-        .filter(|s| !s.is_empty());
-    let had = flash.is_some();
-    req.extensions_mut().insert(Flash(flash));
-    let mut res = next.run(req).await;
-    let shown = !res.status().is_redirection() && res.status() != StatusCode::NOT_MODIFIED;
-    if had && shown {
-        res.headers_mut().append(
-            SET_COOKIE,
-            HeaderValue::from_static("inflow_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
-        );
+#[derive(Clone, Copy)]
+pub struct FlashCookie;
+
+impl Around for FlashCookie {
+    /// Whether the request carried a message.
+    type Carry = bool;
+
+    fn before(&self, req: &mut Request) -> Result<bool, Response> {
+        let flash = super::cookie(req.headers(), COOKIE)
+            .map(|v| {
+                percent_decode_str(v)
+                    .decode_utf8_lossy()
+                    .chars()
+                    .take(500)
+                    .collect::<String>()
+            })
+            .filter(|s| !s.is_empty());
+        let had = flash.is_some();
+        req.extensions_mut().insert(Flash(flash));
+        Ok(had)
     }
-    res
+
+    fn after(&self, had: bool, mut res: Response) -> Response {
+        let shown = !res.status().is_redirection() && res.status() != StatusCode::NOT_MODIFIED;
+        if had && shown {
+            res.headers_mut().append(
+                SET_COOKIE,
+                HeaderValue::from_static(
+                    "inflow_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
+                ),
+            );
+        }
+        res
+    }
 }

@@ -2,6 +2,7 @@
 //! redirects with flash messages, cookies, forms, pagination, security headers
 //! and the friendly error pages.
 
+pub mod around;
 pub mod assets;
 pub mod errors;
 pub mod flash;
@@ -13,7 +14,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use crate::app::AppState;
@@ -58,8 +59,12 @@ impl PageCtx {
 }
 
 pub fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get("x-request-id")
+    request_id_of(headers.get("x-request-id"))
+}
+
+/// The request id as shown on pages, from its header's value.
+pub fn request_id_of(value: Option<&HeaderValue>) -> String {
+    value
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_owned()
