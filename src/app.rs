@@ -1,6 +1,7 @@
 //! `AppState` and the router: every feature's routes, the role gates on the
 //! route groups, and the layers every request passes through.
 
+use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
@@ -176,12 +177,12 @@ struct MatchedRoute;
 impl Around for MatchedRoute {
     type Carry = Option<MatchedPath>;
 
-    fn before(&self, req: &mut Request) -> Result<Self::Carry, Response> {
+    fn before(&self, req: &mut Request) -> ControlFlow<Response, Self::Carry> {
         let route = req.extensions().get::<MatchedPath>().cloned();
         if let Some(route) = &route {
             Span::current().record("route", route.as_str());
         }
-        Ok(route)
+        ControlFlow::Continue(route)
     }
 
     fn after(&self, route: Self::Carry, mut res: Response) -> Response {
@@ -200,8 +201,8 @@ struct SecurityHeaders;
 impl Around for SecurityHeaders {
     type Carry = ();
 
-    fn before(&self, _: &mut Request) -> Result<(), Response> {
-        Ok(())
+    fn before(&self, _: &mut Request) -> ControlFlow<Response, ()> {
+        ControlFlow::Continue(())
     }
 
     fn after(&self, _: (), mut res: Response) -> Response {

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgConnection;
+use std::ops::ControlFlow;
 use uuid::Uuid;
 
 use super::model::{self, Role, SESSION_ABSOLUTE_DAYS};
@@ -149,11 +150,11 @@ impl Require {
 impl Around for Require {
     type Carry = ();
 
-    fn before(&self, req: &mut Request) -> Result<(), Response> {
+    fn before(&self, req: &mut Request) -> ControlFlow<Response, ()> {
         match req.extensions().get::<CurrentUser>() {
-            None => Err(login_redirect(req.uri())),
-            Some(u) if !(self.0)(u.role) => Err(AppError::Forbidden.into_response()),
-            Some(_) => Ok(()),
+            None => ControlFlow::Break(login_redirect(req.uri())),
+            Some(u) if !(self.0)(u.role) => ControlFlow::Break(AppError::Forbidden.into_response()),
+            Some(_) => ControlFlow::Continue(()),
         }
     }
 

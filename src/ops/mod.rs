@@ -1,6 +1,7 @@
 //! Operations endpoints: liveness, readiness (503 while draining or when the
 //! database does not answer) and Prometheus metrics, plus the request-metrics layer.
 
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -81,8 +82,8 @@ pub struct Track;
 impl Around for Track {
     type Carry = (Instant, Method);
 
-    fn before(&self, req: &mut Request) -> Result<Self::Carry, Response> {
-        Ok((Instant::now(), req.method().clone()))
+    fn before(&self, req: &mut Request) -> ControlFlow<Response, Self::Carry> {
+        ControlFlow::Continue((Instant::now(), req.method().clone()))
     }
 
     fn after(&self, (start, method): Self::Carry, res: Response) -> Response {

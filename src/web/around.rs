@@ -8,6 +8,7 @@
 //! and nothing else.
 
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
@@ -20,9 +21,10 @@ use tower::{Layer, Service};
 pub trait Around: Clone + Send + Sync + 'static {
     /// What [`Around::before`] hands to [`Around::after`].
     type Carry: Send + 'static;
-    /// As the request comes in. A response (a redirect to sign in, a
-    /// refusal) ends the request here, without [`Around::after`].
-    fn before(&self, req: &mut Request) -> Result<Self::Carry, Response>;
+    /// As the request comes in: `Continue` with what to carry, or `Break`
+    /// with a response (a redirect to sign in, a refusal) that ends the
+    /// request here, without [`Around::after`].
+    fn before(&self, req: &mut Request) -> ControlFlow<Response, Self::Carry>;
     /// As the response goes out.
     fn after(&self, carry: Self::Carry, res: Response) -> Response;
 }
@@ -63,11 +65,11 @@ where
 
     fn call(&mut self, mut req: Request) -> Self::Future {
         match self.around.before(&mut req) {
-            Ok(carry) => AroundFuture::Inner {
+            ControlFlow::Continue(carry) => AroundFuture::Inner {
                 fut: self.inner.call(req),
                 after: Some((self.around.clone(), carry)),
             },
-            Err(res) => AroundFuture::Ended { res: Some(res) },
+            ControlFlow::Break(res) => AroundFuture::Ended { res: Some(res) },
         }
     }
 }
@@ -123,15 +125,15 @@ mod tests {
 
     impl Around for Tag {
         type Carry = &'static str;
-        fn before(&self, req: &mut Request) -> Result<&'static str, Response> {
+        fn before(&self, req: &mut Request) -> ControlFlow<Response, &'static str> {
             if req.uri().path() == "/closed" {
                 let mut res = Response::new(Body::empty());
                 *res.status_mut() = StatusCode::FORBIDDEN;
-                return Err(res);
+                return ControlFlow::Break(res);
             }
             req.headers_mut()
                 .insert("x-in", HeaderValue::from_static(self.0));
-            Ok(self.0)
+            ControlFlow::Continue(self.0)
         }
         fn after(&self, carry: &'static str, mut res: Response) -> Response {
             res.headers_mut()

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
+use std::ops::ControlFlow;
 
 use super::PageCtx;
 use super::around::Around;
@@ -33,8 +34,8 @@ impl Around for ErrorPages {
     /// (shared bytes), read only when the response is an error.
     type Carry = (Option<HeaderValue>, Uri);
 
-    fn before(&self, req: &mut Request) -> Result<Self::Carry, Response> {
-        Ok((
+    fn before(&self, req: &mut Request) -> ControlFlow<Response, Self::Carry> {
+        ControlFlow::Continue((
             req.headers().get("x-request-id").cloned(),
             req.uri().clone(),
         ))

@@ -5,6 +5,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use std::ops::ControlFlow;
 
 use super::around::Around;
 
@@ -35,7 +36,7 @@ impl Around for FlashCookie {
     /// Whether the request carried a message.
     type Carry = bool;
 
-    fn before(&self, req: &mut Request) -> Result<bool, Response> {
+    fn before(&self, req: &mut Request) -> ControlFlow<Response, bool> {
         let flash = super::cookie(req.headers(), COOKIE)
             .map(|v| {
                 percent_decode_str(v)
@@ -47,7 +48,7 @@ impl Around for FlashCookie {
             .filter(|s| !s.is_empty());
         let had = flash.is_some();
         req.extensions_mut().insert(Flash(flash));
-        Ok(had)
+        ControlFlow::Continue(had)
     }
 
     fn after(&self, had: bool, mut res: Response) -> Response {
