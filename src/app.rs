@@ -7,7 +7,6 @@ use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware;
@@ -18,13 +17,12 @@ use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{OnResponse, TraceLayer};
-use tracing::Span;
 
 use crate::config::Settings;
 use crate::db::pool::Db;
 use crate::mail::Mailer;
 use crate::web::around::{Around, AroundLayer};
+use crate::web::request_log::{self, RequestLogLayer};
 use crate::{
     admin, auth, campaigns, daily, goals, home, library, notifications, ops, people, reflections,
     web,
@@ -65,9 +63,6 @@ impl AppState {
         }))
     }
 }
-
-/// A response that takes this long is logged at warn.
-const SLOW_RESPONSE: Duration = Duration::from_secs(1);
 
 pub fn build_router(state: AppState) -> Router {
     let _ = ops::prometheus();
@@ -112,29 +107,16 @@ pub fn build_router(state: AppState) -> Router {
     // first.
     let stack = ServiceBuilder::new()
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(RequestLogLayer)
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|req: &Request<Body>| {
-                    tracing::info_span!(
-                        "request",
-                        method = %req.method(),
-                        // Recorded by `MatchedRoute` once the router has matched.
-                        route = tracing::field::Empty,
-                        request_id = %web::request_id(req.headers()),
-                        user_id = tracing::field::Empty,
-                    )
-                })
-                .on_request(())
-                .on_failure(())
-                .on_response(LogResponse),
-        )
         .layer(CompressionLayer::new())
+        // Outside the timeout, so that a request it cuts off is counted and
+        // logged as slow.
+        .layer(AroundLayer(ops::Track))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             Duration::from_secs(30),
         ))
-        .layer(AroundLayer(ops::Track))
         .layer(AroundLayer(SecurityHeaders))
         .layer(AroundLayer(web::errors::ErrorPages {
             demo: state.settings.demo,
@@ -149,27 +131,9 @@ pub fn build_router(state: AppState) -> Router {
     Router::new().fallback_service(stack)
 }
 
-/// One line per request is an access log, at debug
-/// (`RUST_LOG=info,inflow::access=debug`; formatting it was 3 % of a page's
-/// CPU); /metrics counts every request. A slow one is always logged; errors
-/// are logged where they happen (`AppError`).
-#[derive(Clone, Copy)]
-struct LogResponse;
-
-impl<B> OnResponse<B> for LogResponse {
-    fn on_response(self, res: &axum::http::Response<B>, latency: Duration, _: &Span) {
-        let status = res.status().as_u16();
-        let latency_ms = latency.as_millis() as u64;
-        if latency >= SLOW_RESPONSE {
-            tracing::warn!(status, latency_ms, "slow response");
-        } else {
-            tracing::debug!(target: "inflow::access", status, latency_ms, "response");
-        }
-    }
-}
-
 /// The route the router matched (its pattern, as `/goals/{id}`): recorded on
-/// the request's span and handed out with the response for `ops::Track`.
+/// the request's log fields (`web::request_log`) and handed out with the
+/// response for `ops::Track`.
 /// Unmatched requests (the 404 fallback) have none.
 #[derive(Clone, Copy)]
 struct MatchedRoute;
@@ -180,7 +144,7 @@ impl Around for MatchedRoute {
     fn before(&self, req: &mut Request) -> ControlFlow<Response, Self::Carry> {
         let route = req.extensions().get::<MatchedPath>().cloned();
         if let Some(route) = &route {
-            Span::current().record("route", route.as_str());
+            request_log::record_route(route);
         }
         ControlFlow::Continue(route)
     }

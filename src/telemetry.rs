@@ -8,12 +8,15 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 use tracing_subscriber::{EnvFilter, Layer, Registry};
 
+use crate::web::request_log::WithRequest;
+
 pub const DEFAULT_FILTER: &str = "info,sqlx=warn,graphile_worker=warn";
 
 /// How `RUST_LOG` (or the default) filters. A list of `target=level`
 /// directives, what it nearly always is, is a static [`Targets`] filter.
-/// Directives scoped to spans or fields (`target[span{field}]=level`) need
-/// [`EnvFilter`], which also checks every span a request's future enters, on
+/// Directives scoped to spans or fields (`target[span{field}]=level`; a
+/// request has no span, see `web::request_log`) need
+/// [`EnvFilter`], which also checks every span a future enters, on
 /// each poll (3 % of the server's time on a page). An invalid `RUST_LOG`
 /// falls back to the default.
 fn filter(spec: Option<&str>) -> Box<dyn Layer<Registry> + Send + Sync> {
@@ -38,13 +41,29 @@ pub fn init() {
         .with_target(false)
         // Colours only for a person at a terminal, not in files or journals.
         .with_ansi(std::io::stdout().is_terminal());
+    // Lines written while a request is served carry its fields
+    // (`web::request_log`).
     let fmt = if json {
-        fmt.json()
+        let format = tracing_subscriber::fmt::format()
+            .json()
+            .with_target(false)
             .flatten_event(true)
-            .with_current_span(true)
+            .with_current_span(true);
+        fmt.json()
+            .event_format(WithRequest {
+                inner: format,
+                json,
+            })
             .boxed()
     } else {
-        fmt.compact().boxed()
+        let format = tracing_subscriber::fmt::format()
+            .compact()
+            .with_target(false);
+        fmt.event_format(WithRequest {
+            inner: format,
+            json,
+        })
+        .boxed()
     };
     let spec = std::env::var("RUST_LOG").ok();
     let _ = tracing_subscriber::registry()

@@ -80,7 +80,7 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         }
         return res;
     };
-    tracing::Span::current().record("user_id", tracing::field::display(user.id));
+    crate::web::request_log::record_user(user.id);
     req.extensions_mut().insert(user.clone());
     let mut res = next.run(req).await;
     res.extensions_mut().insert(user);

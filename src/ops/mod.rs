@@ -4,7 +4,7 @@
 use std::ops::ControlFlow;
 use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{MatchedPath, Request, State};
@@ -75,7 +75,15 @@ async fn metrics_text() -> impl IntoResponse {
     )
 }
 
+/// A response that takes this long is logged at warn.
+const SLOW_RESPONSE: Duration = Duration::from_secs(1);
+
 /// Counts requests and their latency by method, matched route and status.
+/// One line per request is an access log, at debug
+/// (`RUST_LOG=info,inflow::access=debug`; formatting it was 3 % of a page's
+/// CPU); a slow one is always logged at warn; errors are logged where they
+/// happen (`AppError`). The lines carry the request's fields
+/// (`web::request_log`).
 #[derive(Clone, Copy)]
 pub struct Track;
 
@@ -99,8 +107,16 @@ impl Around for Track {
             ("status", status),
         ];
         metrics::counter!("inflow_http_requests_total", &labels).increment(1);
+        let latency = start.elapsed();
         metrics::histogram!("inflow_http_request_duration_seconds", &labels)
-            .record(start.elapsed().as_secs_f64());
+            .record(latency.as_secs_f64());
+        let status = res.status().as_u16();
+        let latency_ms = latency.as_millis() as u64;
+        if latency >= SLOW_RESPONSE {
+            tracing::warn!(status, latency_ms, "slow response");
+        } else {
+            tracing::debug!(target: "inflow::access", status, latency_ms, "response");
+        }
         res
     }
 }

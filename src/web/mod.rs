@@ -8,6 +8,7 @@ pub mod errors;
 pub mod flash;
 pub mod forms;
 pub mod pagination;
+pub mod request_log;
 
 use std::net::SocketAddr;
 

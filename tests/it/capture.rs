@@ -1,10 +1,11 @@
 //! The test binary's one tracing subscriber: what the app tells tracing
 //! on the listening test's thread, namely the SQL statements sqlx sends
-//! (`hot_pages`) and the routes recorded on request spans (`ops`).
+//! (`hot_pages`) and the request fields of each access line (`ops`).
 
 use std::cell::RefCell;
 use std::sync::Once;
 
+use inflow::web::request_log::{self, Fields};
 use tracing::field::{Field, Visit};
 use tracing_subscriber::layer::{Context, SubscriberExt};
 
@@ -13,8 +14,8 @@ use tracing_subscriber::layer::{Context, SubscriberExt};
 struct Heard {
     /// The statements sqlx reported.
     statements: Vec<String>,
-    /// The routes recorded on request spans.
-    routes: Vec<String>,
+    /// The request fields (`web::request_log`) of each access line.
+    requests: Vec<Fields>,
 }
 
 thread_local! {
@@ -37,18 +38,16 @@ fn hear(add: impl FnOnce(&mut Heard)) {
 struct Capture;
 
 #[derive(Default)]
-struct Fields {
+struct Query {
     summary: String,
     statement: String,
-    route: String,
 }
 
-impl Visit for Fields {
+impl Visit for Query {
     fn record_str(&mut self, field: &Field, value: &str) {
         match field.name() {
             "summary" => self.summary = value.to_owned(),
             "db.statement" => self.statement = value.trim().to_owned(),
-            "route" => self.route = value.to_owned(),
             _ => {}
         }
     }
@@ -59,30 +58,18 @@ impl<S> tracing_subscriber::Layer<S> for Capture
 where
     S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
 {
-    fn on_record(
-        &self,
-        id: &tracing::span::Id,
-        values: &tracing::span::Record<'_>,
-        ctx: Context<'_, S>,
-    ) {
-        if ctx.metadata(id).is_none_or(|m| m.name() != "request") {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() == "inflow::access" {
+            if let Some(fields) = request_log::current() {
+                hear(|heard| heard.requests.push(fields));
+            }
             return;
         }
-        hear(|heard| {
-            let mut f = Fields::default();
-            values.record(&mut f);
-            if !f.route.is_empty() {
-                heard.routes.push(f.route);
-            }
-        });
-    }
-
-    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         if event.metadata().target() != "sqlx::query" {
             return;
         }
         hear(|heard| {
-            let mut f = Fields::default();
+            let mut f = Query::default();
             event.record(&mut f);
             heard.statements.push(if f.statement.is_empty() {
                 f.summary
@@ -93,8 +80,8 @@ where
     }
 }
 
-/// Listening on this thread: `take` returns the statements sent and `routes`
-/// the routes recorded since the last call.
+/// Listening on this thread: `take` returns the statements sent and
+/// `requests` the fields of the access lines written since the last call.
 pub(crate) struct Listener;
 
 impl Listener {
@@ -115,11 +102,11 @@ impl Listener {
         statements
     }
 
-    /// The routes recorded on request spans since the last call.
-    pub(crate) fn routes(&self) -> Vec<String> {
-        let mut routes = Vec::new();
-        hear(|heard| routes = std::mem::take(&mut heard.routes));
-        routes
+    /// The request fields of the access lines written since the last call.
+    pub(crate) fn requests(&self) -> Vec<Fields> {
+        let mut requests = Vec::new();
+        hear(|heard| requests = std::mem::take(&mut heard.requests));
+        requests
     }
 }
 

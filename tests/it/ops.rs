@@ -194,18 +194,39 @@ async fn cut_connections(app: &TestApp) {
     drop(killer);
 }
 
-/// The request span carries the route the router matched (its pattern), for
-/// every log line of the request; a path no route matches records none.
+/// Every log line of a request carries its id, method, the route the
+/// router matched (its pattern) and the signed-in person; a path no route
+/// matches has no route, a visitor no person.
 #[tokio::test]
-async fn request_spans_record_the_matched_route() {
-    let app = TestApp::new().await;
+async fn log_lines_carry_the_request_route_and_person() {
+    let app = TestApp::demo().await;
     let mut c = app.client();
     let log = crate::capture::Listener::listen();
-    assert_eq!(c.get("/login").await.status, StatusCode::OK);
+    let res = c.get("/login").await;
+    assert_eq!(res.status, StatusCode::OK);
     assert_eq!(
         c.get("/library/no-such-item").await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(c.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(log.routes(), ["/login", "/library/{slug}"]);
+    let requests = log.requests();
+    let routes: Vec<_> = requests.iter().map(|r| r.route.as_deref()).collect();
+    assert_eq!(routes, [Some("/login"), Some("/library/{slug}"), None]);
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.method == "GET" && r.user_id.is_none())
+    );
+    let ids: std::collections::HashSet<_> = requests.iter().map(|r| &r.request_id).collect();
+    assert_eq!(ids.len(), 3, "one id per request: {requests:?}");
+    assert!(requests.iter().all(|r| r.request_id.len() == 36));
+
+    let mut c = app.signed_in("learner@example.com").await;
+    let learner = crate::daily::user_id(&app, "learner@example.com").await;
+    let _ = log.requests();
+    assert_eq!(c.get("/today").await.status, StatusCode::OK);
+    let requests = log.requests();
+    assert_eq!(requests.len(), 1, "{requests:?}");
+    assert_eq!(requests[0].route.as_deref(), Some("/today"));
+    assert_eq!(requests[0].user_id, Some(learner));
 }
