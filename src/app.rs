@@ -9,7 +9,6 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, StatusCode};
-use axum::middleware;
 use axum::response::Response;
 use sqlx::PgPool;
 use tower::ServiceBuilder;
@@ -121,10 +120,7 @@ pub fn build_router(state: AppState) -> Router {
         .layer(AroundLayer(web::errors::ErrorPages {
             demo: state.settings.demo,
         }))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::session::layer,
-        ))
+        .layer(auth::session::SessionLayer(state.clone()))
         .layer(CsrfLayer::new().with_rejection_response(web::errors::csrf_rejection))
         .layer(AroundLayer(web::flash::FlashCookie))
         .service(routes);

@@ -2,14 +2,18 @@
 //! in Postgres. One query per request loads the signed-in person; the role
 //! gates for `/manage` and `/admin` sit on the route groups.
 
-use axum::extract::{FromRequestParts, Request, State};
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::extract::{FromRequestParts, Request};
 use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgConnection;
 use std::ops::ControlFlow;
+use tower::{Layer, Service};
 use uuid::Uuid;
 
 use super::model::{self, Role, SESSION_ABSOLUTE_DAYS};
@@ -56,20 +60,72 @@ pub fn clear_cookie() -> HeaderValue {
     HeaderValue::from_static("inflow_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
-/// Loads the signed-in person into the request (and the response, for error pages).
-pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let Some(token) = cookie(req.headers(), COOKIE).map(str::to_owned) else {
-        return next.run(req).await;
-    };
-    let hash = model::hash_token(&token);
+/// Loads the signed-in person into the request (and the response, for error
+/// pages): one boxed future a request, where `from_fn` boxed a copy of the
+/// rest of the stack as well.
+#[derive(Clone)]
+pub struct SessionLayer(pub AppState);
+
+impl<S> Layer<S> for SessionLayer {
+    type Service = SessionService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        SessionService {
+            inner,
+            state: self.0.clone(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct SessionService<S> {
+    inner: S,
+    state: AppState,
+}
+
+impl<S> Service<Request> for SessionService<S>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: Request) -> Self::Future {
+        let Some(token) = cookie(req.headers(), COOKIE) else {
+            return Box::pin(self.inner.call(req));
+        };
+        let hash = model::hash_token(token);
+        // The service made ready is the one to call; a clone takes its place.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let state = self.state.clone();
+        Box::pin(with_session(state, hash, req, inner))
+    }
+}
+
+async fn with_session<S>(
+    state: AppState,
+    hash: Vec<u8>,
+    mut req: Request,
+    mut inner: S,
+) -> Result<Response, Infallible>
+where
+    S: Service<Request, Response = Response, Error = Infallible>,
+{
     let user = match load(&state, &hash).await {
         Ok(u) => u,
-        Err(e) => return e.into_response(),
+        Err(e) => return Ok(e.into_response()),
     };
     req.extensions_mut().insert(SessionId(hash));
     let Some(user) = user else {
         // A stale cookie is cleared, unless this response starts a new session.
-        let mut res = next.run(req).await;
+        let mut res = inner.call(req).await?;
         let sets_session = res
             .headers()
             .get_all(SET_COOKIE)
@@ -78,13 +134,13 @@ pub async fn layer(State(state): State<AppState>, mut req: Request, next: Next) 
         if !sets_session {
             res.headers_mut().append(SET_COOKIE, clear_cookie());
         }
-        return res;
+        return Ok(res);
     };
     crate::web::request_log::record_user(user.id);
     req.extensions_mut().insert(user.clone());
-    let mut res = next.run(req).await;
+    let mut res = inner.call(req).await?;
     res.extensions_mut().insert(user);
-    res
+    Ok(res)
 }
 
 /// The session is the first thing a signed-in request asks the database, so
