@@ -130,8 +130,9 @@ pub async fn today(
             minutes: r.minutes,
         })
         .collect();
+    let rotation = model::rotation(&rec_c, seed);
     let (chosen_steps, chosen_reviews, chosen_recs) =
-        model::compose(left, &step_c, &review_c, &rec_c, seed);
+        model::compose(left, &step_c, &review_c, &rec_c, &rotation);
     // The oldest waiting step shows even when it is longer than the time left.
     let chosen_steps = if chosen_steps.is_empty() && !waiting.is_empty() {
         vec![0]
@@ -140,8 +141,7 @@ pub async fn today(
     };
     let steps: Vec<StepCard> = model::pick(waiting, &chosen_steps);
     // The optional extra: the first of today's rotation that did not fit.
-    let (_, _, everything) = model::compose(i32::MAX, &[], &[], &rec_c, seed);
-    let extra_index = everything.into_iter().find(|i| !chosen_recs.contains(i));
+    let extra_index = rotation.into_iter().find(|i| !chosen_recs.contains(i));
     // Only the cards shown are read.
     let shown: Vec<usize> = chosen_recs.iter().copied().chain(extra_index).collect();
     let mut chosen = model::pick(recs, &shown)
