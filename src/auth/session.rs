@@ -3,6 +3,7 @@
 //! gates for `/manage` and `/admin` sit on the route groups.
 
 use std::convert::Infallible;
+use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -12,7 +13,6 @@ use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgConnection;
-use std::ops::ControlFlow;
 use tower::{Layer, Service};
 use uuid::Uuid;
 

@@ -1,12 +1,13 @@
 //! Turns every error response into a friendly page that shows the request id
 //! (the same id as in the log line). No stack trace ever reaches a page.
 
+use std::ops::ControlFlow;
+
 use askama::Template;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
-use std::ops::ControlFlow;
 
 use super::PageCtx;
 use super::around::Around;

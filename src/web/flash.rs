@@ -1,11 +1,12 @@
 //! One-shot flash messages carried in a short-lived cookie across a redirect.
 
+use std::ops::ControlFlow;
+
 use axum::extract::Request;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
-use std::ops::ControlFlow;
 
 use super::around::Around;
 
