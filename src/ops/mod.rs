@@ -100,17 +100,16 @@ impl Around for Track {
             .extensions()
             .get::<MatchedPath>()
             .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-        let status = res.status().as_u16().to_string();
+        let status = res.status().as_u16();
         let labels = [
             ("method", method.to_string()),
             ("route", route),
-            ("status", status),
+            ("status", status.to_string()),
         ];
         metrics::counter!("inflow_http_requests_total", &labels).increment(1);
         let latency = start.elapsed();
         metrics::histogram!("inflow_http_request_duration_seconds", &labels)
             .record(latency.as_secs_f64());
-        let status = res.status().as_u16();
         let latency_ms = latency.as_millis() as u64;
         if latency >= SLOW_RESPONSE {
             tracing::warn!(status, latency_ms, "slow response");
