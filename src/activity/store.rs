@@ -66,30 +66,6 @@ pub async fn record(c: &mut PgConnection, a: &Action<'_>) -> sqlx::Result<bool> 
     Ok(done.rows_affected() == 1)
 }
 
-/// Record a view (`a.verb` is `Viewed`). A view is a hint for "what works",
-/// not something a learner was promised, so its commit does not wait for the
-/// disk: the statement runs as its own transaction with `synchronous_commit`
-/// off (a crash can lose the last moments of views and nothing else). Call it
-/// outside a transaction, where the setting would cover everything else in it.
-pub async fn record_view(c: &mut PgConnection, a: &Action<'_>) -> sqlx::Result<()> {
-    sqlx::query!(
-        "WITH quick AS (SELECT set_config('synchronous_commit', 'off', true))
-         INSERT INTO activities (user_id, verb, object_type, object_id, at, local_date, duration_seconds, score)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8 FROM quick",
-        a.user_id,
-        a.verb.as_str(),
-        a.object_type,
-        a.object_id,
-        a.at,
-        a.local_date,
-        a.duration_seconds,
-        a.score
-    )
-    .execute(c)
-    .await?;
-    Ok(())
-}
-
 pub async fn has_completed(
     c: &mut PgConnection,
     user_id: Uuid,

@@ -14,7 +14,7 @@ use super::learner::item_view;
 use super::markdown;
 use super::model::{Status, slugify, unique_slug};
 use super::store::items::{self, ItemFields};
-use super::store::topics;
+use super::store::{personal, topics};
 use super::views::{AdminListPage, ItemFormPage};
 use crate::admin::store::record as audit;
 use crate::app::AppState;
@@ -293,8 +293,9 @@ pub async fn preview(
 ) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
     let item = items::by_id(&mut c, id).await?;
-    let user = page.user.clone();
-    render(&item_view(&state, &mut c, page, item, user.as_ref(), true).await?)
+    // A preview is the page as a reader sees it, without anyone's standing.
+    let extras = personal::item_extras(&mut c, item.id, None).await?;
+    render(&item_view(&state, &mut c, page, item, extras, true).await?)
 }
 
 #[derive(Deserialize)]

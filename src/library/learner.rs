@@ -11,6 +11,8 @@ use uuid::Uuid;
 
 use super::model::{Kind, Length, clean_query};
 use super::store::items::Item;
+use super::store::personal::ItemExtras;
+use super::store::viewing::{self, Viewer};
 use super::store::{Filter, find, items, personal};
 use super::views::{ItemPage, LibraryPage};
 use crate::activity::{self, Verb};
@@ -141,40 +143,42 @@ pub async fn item_page(
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
     let mut c = state.db.acquire().await?;
-    let item = match lookup_published(&mut c, &slug).await? {
-        Lookup::Found(item) => *item,
-        Lookup::Moved(new) => {
-            return Ok(Redirect::permanent(&format!("/library/{new}")).into_response());
+    let viewer = page.user.as_ref().map(|u| {
+        let at = Utc::now();
+        Viewer {
+            user_id: u.id,
+            at,
+            local_date: activity::local_date(&u.timezone, at),
         }
-        Lookup::Missing => return Err(AppError::NotFound),
+    });
+    // The item, its extras and the view, in one statement.
+    let Some((item, extras)) = viewing::open(&mut c, &slug, viewer.as_ref()).await? else {
+        return match items::renamed_to(&mut c, &slug).await? {
+            Some(new) => Ok(Redirect::permanent(&format!("/library/{new}")).into_response()),
+            None => Err(AppError::NotFound),
+        };
     };
-    let Some(user) = page.user.clone() else {
-        if !item.open_access {
-            return Ok(
-                Redirect::to(&crate::web::login_url(&format!("/library/{}", item.slug)))
-                    .into_response(),
-            );
-        }
+    if item.status != "published" {
+        return Err(AppError::NotFound);
+    }
+    if page.user.is_none() && !item.open_access {
         return Ok(
-            render(&item_view(&state, &mut c, page, item, None, false).await?)?.into_response(),
+            Redirect::to(&crate::web::login_url(&format!("/library/{}", item.slug)))
+                .into_response(),
         );
-    };
-    let viewed = action(&user, Verb::Viewed, item.id, None);
-    activity::store::record_view(&mut c, &viewed).await?;
-    Ok(render(&item_view(&state, &mut c, page, item, Some(&user), false).await?)?.into_response())
+    }
+    Ok(render(&item_view(&state, &mut c, page, item, extras, false).await?)?.into_response())
 }
 
-/// Everything the item page shows.
+/// Everything the item page shows: `item`, its `extras` and related items.
 pub async fn item_view(
     state: &AppState,
     c: &mut PgConnection,
     page: PageCtx,
     item: Item,
-    user: Option<&CurrentUser>,
+    extras: ItemExtras,
     preview: bool,
 ) -> AppResult<ItemPage> {
-    let viewer = user.filter(|_| !preview).map(|u| u.id);
-    let extras = personal::item_extras(c, item.id, viewer).await?;
     let related = find::related(c, item.id, 4).await?;
     let permalink = format!("{}/library/{}", state.settings.public_url, item.slug);
     Ok(ItemPage {

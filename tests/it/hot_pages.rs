@@ -86,7 +86,8 @@ fn pages(goal: &str) -> Vec<Page> {
             false,
             "/library/bench-item-7".into(),
             StatusCode::OK,
-            5,
+            // Session, the item with its extras and the view, related items.
+            3,
         ),
         page(
             "team",

@@ -143,7 +143,8 @@ async fn check(
 }
 
 #[tokio::test]
-async fn a_views_quick_commit_does_not_outlive_it() {
+async fn opening_an_item_records_one_view_whose_quick_commit_does_not_outlive_it() {
+    use inflow::library::store::viewing::{Viewer, open};
     let pool = fresh_db(2).await;
     let user = uuid::Uuid::now_v7();
     sqlx::query(
@@ -153,31 +154,74 @@ async fn a_views_quick_commit_does_not_outlive_it() {
     .execute(&pool)
     .await
     .unwrap();
-    let mut c = pool.acquire().await.unwrap();
-    let item = uuid::Uuid::now_v7();
-    let view = inflow::activity::store::Action::now(
-        user,
-        "Europe/London",
-        inflow::activity::Verb::Viewed,
-        "item",
-        item,
-    );
-    inflow::activity::store::record_view(&mut c, &view)
-        .await
-        .unwrap();
-    let (setting, views): (String, i64) = sqlx::query_as(
-        "SELECT current_setting('synchronous_commit'),
-                (SELECT count(*) FROM activities WHERE user_id = $1 AND verb = 'viewed' AND object_id = $2)",
+    sqlx::query(
+        "INSERT INTO content_items (id, slug, title, summary, kind, minutes, status, published_at)
+         VALUES (gen_random_uuid(), 'open', 'Open', 'S.', 'article', 3, 'published', now()),
+                (gen_random_uuid(), 'draft', 'Draft', 'S.', 'article', 3, 'draft', NULL)",
     )
-    .bind(user)
-    .bind(item)
-    .fetch_one(&mut *c)
+    .execute(&pool)
     .await
     .unwrap();
-    assert_eq!(views, 1, "the view is recorded");
+    let mut c = pool.acquire().await.unwrap();
+    let at = chrono::Utc::now();
+    let local_date = chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+    let viewer = Viewer {
+        user_id: user,
+        at,
+        local_date,
+    };
+    let views = |slug: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (i64, Option<chrono::NaiveDate>)>(
+                "SELECT count(*), max(a.local_date) FROM activities a
+                 JOIN content_items i ON i.id = a.object_id
+                 WHERE a.verb = 'viewed' AND a.object_type = 'item' AND i.slug = $1",
+            )
+            .bind(slug)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+
+    let (item, extras) = open(&mut c, "open", Some(&viewer)).await.unwrap().unwrap();
+    assert_eq!(item.title, "Open");
+    let state = extras.state.expect("a viewer's standing is read");
+    assert!(!state.done && !state.saved && state.useful.is_none());
+    let setting: String = sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+        .fetch_one(&mut *c)
+        .await
+        .unwrap();
     assert_eq!(
         setting, "on",
         "the next statement on the connection commits durably"
+    );
+    assert_eq!(
+        views("open").await,
+        (1, Some(local_date)),
+        "one view, on the learner's date"
+    );
+
+    let (_, anonymous) = open(&mut c, "open", None).await.unwrap().unwrap();
+    assert!(anonymous.state.is_none(), "no standing without a viewer");
+    assert_eq!(
+        views("open").await.0,
+        1,
+        "an anonymous visit records no view"
+    );
+
+    let (draft, _) = open(&mut c, "draft", Some(&viewer)).await.unwrap().unwrap();
+    assert_eq!(
+        draft.status, "draft",
+        "the caller decides what a draft shows"
+    );
+    assert_eq!(views("draft").await.0, 0, "a draft's view is not recorded");
+    assert!(
+        open(&mut c, "nothing", Some(&viewer))
+            .await
+            .unwrap()
+            .is_none()
     );
 }
 

@@ -1,11 +1,13 @@
 //! Every SQL query of the library, by area: items and topics (authoring),
-//! finding (browse, search, related, feeds) and personal (saved, ratings,
-//! collections). Rows shared by several pages live here.
+//! finding (browse, search, related, feeds), personal (saved, ratings,
+//! collections) and viewing (opening an item page). Rows shared by several
+//! pages live here.
 
 pub mod find;
 pub mod items;
 pub mod personal;
 pub mod topics;
+pub mod viewing;
 
 use uuid::Uuid;
 

@@ -55,28 +55,41 @@ pub async fn item_extras(
     )
     .fetch_one(c)
     .await?;
-    let topics = r
-        .topic_ids
+    Ok(extras(
+        (r.topic_ids, r.topic_names, r.topic_slugs),
+        viewer.map(|_| (r.done, r.saved, r.useful)),
+        (r.collection_ids, r.collection_names),
+    ))
+}
+
+/// [`ItemExtras`] from a statement's arrays: the topics' (ids, names,
+/// slugs), the viewer's (done, saved, useful) when there is one, and their
+/// collections' (ids, names).
+pub(super) fn extras(
+    (topic_ids, topic_names, topic_slugs): (Vec<Uuid>, Vec<String>, Vec<String>),
+    state: Option<(bool, bool, Option<bool>)>,
+    (collection_ids, collection_names): (Vec<Uuid>, Vec<String>),
+) -> ItemExtras {
+    let topics = topic_ids
         .into_iter()
-        .zip(r.topic_names)
-        .zip(r.topic_slugs)
+        .zip(topic_names)
+        .zip(topic_slugs)
         .map(|((id, name), slug)| TopicRef { id, name, slug })
         .collect();
-    let collections = r
-        .collection_ids
+    let collections = collection_ids
         .into_iter()
-        .zip(r.collection_names)
+        .zip(collection_names)
         .map(|(id, name)| CollectionRef { id, name })
         .collect();
-    Ok(ItemExtras {
+    ItemExtras {
         topics,
-        state: viewer.map(|_| ItemState {
-            done: r.done,
-            saved: r.saved,
-            useful: r.useful,
+        state: state.map(|(done, saved, useful)| ItemState {
+            done,
+            saved,
+            useful,
         }),
         collections,
-    })
+    }
 }
 
 /// Save an item; false when it was already saved.
