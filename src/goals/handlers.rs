@@ -117,7 +117,13 @@ pub(super) async fn load(
     )
     .await?
     .ok_or(AppError::NotFound)?;
-    let viewer = if goal.owner_id == me.id {
+    let viewer = viewer_of(&goal, me);
+    Ok((goal, viewer))
+}
+
+/// How `me` sees a goal [`store::visible`] let them read.
+fn viewer_of(goal: &store::Goal, me: &CurrentUser) -> Viewer {
+    if goal.owner_id == me.id {
         Viewer::Owner {
             has_manager: goal.owner_manager_id.is_some(),
         }
@@ -125,8 +131,7 @@ pub(super) async fn load(
         Viewer::Manager
     } else {
         Viewer::Admin
-    };
-    Ok((goal, viewer))
+    }
 }
 
 pub(super) async fn goal_page(
@@ -136,29 +141,24 @@ pub(super) async fn goal_page(
     id: Uuid,
     errors: FormErrors,
 ) -> AppResult<GoalPage> {
-    let (goal, viewer) = load(state, me, id).await?;
     let mut c = state.db.acquire().await?;
+    let open: Vec<&str> = Status::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(Status::as_str)
+        .collect();
+    let rows = store::page(&mut c, id, me.id, me.role.is_admin(), &open)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let viewer = viewer_of(&rows.goal, me);
     let timeline = store::timeline(&mut c, id, me.id).await?;
-    let (suggestions, reflections) = if matches!(viewer, Viewer::Owner { .. })
-        && Status::parse(&goal.status).is_some_and(Status::is_open)
-    {
-        let since = goal
-            .started_on
-            .unwrap_or_else(|| goal.created_at.date_naive());
-        (
-            store::suggestions(&mut c, id, goal.owner_id, since).await?,
-            store::shareable_reflections(&mut c, id, goal.owner_id).await?,
-        )
-    } else {
-        (Vec::new(), Vec::new())
-    };
     Ok(GoalPage {
         page,
-        goal,
+        goal: rows.goal,
         viewer,
         timeline,
-        suggestions,
-        reflections,
+        suggestions: rows.suggestions,
+        reflections: rows.reflections,
         errors,
     })
 }

@@ -350,6 +350,18 @@ async fn a_reflection_is_evidence_only_while_it_is_shared() {
             .contains("Only reflections you have shared")
     );
     let shared: Uuid = sqlx::query_scalar("SELECT r.id FROM reflections r JOIN users u ON u.id = r.author_id WHERE u.email = 'learner@example.com' AND r.shared_with_manager ORDER BY r.created_at LIMIT 1").fetch_one(&app.pool).await.unwrap();
+    let offered = |page: &crate::harness::Res| -> Vec<String> {
+        page.doc()
+            .select(&scraper::Selector::parse("#reflection_id option").unwrap())
+            .filter_map(|o| o.value().attr("value").map(str::to_owned))
+            .collect()
+    };
+    let before = offered(&leo.get(&format!("/goals/{goal}")).await);
+    assert!(before.contains(&shared.to_string()), "{before:?}");
+    assert!(
+        !before.contains(&private.to_string()),
+        "a private reflection is never offered"
+    );
     leo.post(
         &format!("/goals/{goal}/evidence"),
         &[
@@ -363,12 +375,16 @@ async fn a_reflection_is_evidence_only_while_it_is_shared() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let mut maya = app.signed_in("manager@example.com").await;
     assert!(
-        maya.get(&format!("/goals/{goal}"))
-            .await
-            .text(".timeline")
-            .contains(&text)
+        !offered(&leo.get(&format!("/goals/{goal}")).await).contains(&shared.to_string()),
+        "attached, so no longer offered"
+    );
+    let mut maya = app.signed_in("manager@example.com").await;
+    let as_manager = maya.get(&format!("/goals/{goal}")).await;
+    assert!(as_manager.text(".timeline").contains(&text));
+    assert!(
+        offered(&as_manager).is_empty(),
+        "only the owner is offered their reflections"
     );
     let mut admin = app.signed_in("admin@example.com").await;
     let as_admin = admin.get(&format!("/goals/{goal}")).await;

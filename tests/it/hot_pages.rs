@@ -103,7 +103,8 @@ fn pages(goal: &str) -> Vec<Page> {
             false,
             format!("/goals/{goal}"),
             StatusCode::OK,
-            5,
+            // Session, the goal with its suggested evidence, the timeline.
+            3,
         ),
         page(
             "done",

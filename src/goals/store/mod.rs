@@ -273,47 +273,91 @@ pub struct Suggestion {
     pub done_on: NaiveDate,
 }
 
-/// Learning the owner completed since `since` on the goal's topics, not yet attached.
-pub async fn suggestions(
-    c: &mut PgConnection,
-    goal: Uuid,
-    owner: Uuid,
-    since: NaiveDate,
-) -> sqlx::Result<Vec<Suggestion>> {
-    sqlx::query_as!(
-        Suggestion,
-        r#"SELECT i.id AS item_id, i.slug, i.title, a.local_date AS done_on
-           FROM activities a JOIN content_items i ON i.id = a.object_id
-           WHERE a.user_id = $2 AND a.verb = 'completed' AND a.object_type = 'item' AND a.local_date >= $3
-             AND EXISTS (SELECT 1 FROM item_topics it JOIN goal_topics gt ON gt.topic_id = it.topic_id
-                         WHERE it.item_id = i.id AND gt.goal_id = $1)
-             AND NOT EXISTS (SELECT 1 FROM goal_evidence e WHERE e.goal_id = $1 AND e.item_id = i.id)
-           ORDER BY a.local_date DESC LIMIT 10"#,
-        goal,
-        owner,
-        since
-    )
-    .fetch_all(c)
-    .await
+/// What the goal page reads: the goal as [`visible`] admits it and, when
+/// the viewer owns it and its status is one of `open`, the evidence to
+/// suggest (else both lists are empty).
+pub struct GoalPageRows {
+    pub goal: Goal,
+    /// Learning the owner completed since the goal started (or was created,
+    /// by its UTC date) on the goal's topics, not yet attached; the latest
+    /// ten.
+    pub suggestions: Vec<Suggestion>,
+    /// The owner's shared reflections not yet attached (only shared ones can
+    /// be evidence): id and the first 80 characters; the latest twenty.
+    pub reflections: Vec<(Uuid, String)>,
 }
 
-/// The owner's shared reflections not yet attached (only shared ones can be evidence).
-pub async fn shareable_reflections(
+/// The goal page's goal and suggested evidence in one statement (they were
+/// three). Only the owner, the owner's manager, or an admin sees the goal;
+/// only the owner gets suggestions.
+pub async fn page(
     c: &mut PgConnection,
-    goal: Uuid,
-    owner: Uuid,
-) -> sqlx::Result<Vec<(Uuid, String)>> {
-    let rows = sqlx::query!(
-        r#"SELECT r.id, left(coalesce(nullif(r.body, ''), r.happened), 80) AS "preview!" FROM reflections r
-           WHERE r.author_id = $2 AND r.shared_with_manager
-             AND NOT EXISTS (SELECT 1 FROM goal_evidence e WHERE e.goal_id = $1 AND e.reflection_id = r.id)
-           ORDER BY r.created_at DESC LIMIT 20"#,
-        goal,
-        owner
+    id: Uuid,
+    viewer: Uuid,
+    is_admin: bool,
+    open: &[&str],
+) -> sqlx::Result<Option<GoalPageRows>> {
+    let open: Vec<String> = open.iter().map(|s| (*s).to_owned()).collect();
+    let r = sqlx::query!(
+        r#"SELECT g.id, g.owner_id, u.name AS owner_name, u.manager_id AS owner_manager_id, g.title, g.why, g.measure,
+                  g.target_date, g.status, g.started_on, g.created_at,
+                  ARRAY(SELECT t.name FROM goal_topics gt JOIN topics t ON t.id = gt.topic_id WHERE gt.goal_id = g.id ORDER BY t.name) AS "topics!",
+                  ARRAY(SELECT gt.topic_id FROM goal_topics gt WHERE gt.goal_id = g.id) AS "topic_ids!",
+                  CASE WHEN g.owner_id = $2 AND g.status = ANY($4) THEN ARRAY(
+                      SELECT (i.id, i.slug, i.title, a.local_date)
+                      FROM activities a JOIN content_items i ON i.id = a.object_id
+                      WHERE a.user_id = g.owner_id AND a.verb = 'completed' AND a.object_type = 'item'
+                        AND a.local_date >= coalesce(g.started_on, (g.created_at AT TIME ZONE 'UTC')::date)
+                        AND EXISTS (SELECT 1 FROM item_topics it JOIN goal_topics gt ON gt.topic_id = it.topic_id
+                                    WHERE it.item_id = i.id AND gt.goal_id = g.id)
+                        AND NOT EXISTS (SELECT 1 FROM goal_evidence e WHERE e.goal_id = g.id AND e.item_id = i.id)
+                      ORDER BY a.local_date DESC LIMIT 10)
+                  END AS "suggestions: Vec<(Uuid, String, String, NaiveDate)>",
+                  CASE WHEN g.owner_id = $2 AND g.status = ANY($4) THEN ARRAY(
+                      SELECT (r.id, left(coalesce(nullif(r.body, ''), r.happened), 80))
+                      FROM reflections r
+                      WHERE r.author_id = g.owner_id AND r.shared_with_manager
+                        AND NOT EXISTS (SELECT 1 FROM goal_evidence e WHERE e.goal_id = g.id AND e.reflection_id = r.id)
+                      ORDER BY r.created_at DESC LIMIT 20)
+                  END AS "reflections: Vec<(Uuid, String)>"
+           FROM goals g JOIN users u ON u.id = g.owner_id
+           WHERE g.id = $1 AND (g.owner_id = $2 OR u.manager_id = $2 OR $3)"#,
+        id,
+        viewer,
+        is_admin,
+        &open
     )
-    .fetch_all(c)
+    .fetch_optional(c)
     .await?;
-    Ok(rows.into_iter().map(|r| (r.id, r.preview)).collect())
+    Ok(r.map(|r| GoalPageRows {
+        goal: Goal {
+            id: r.id,
+            owner_id: r.owner_id,
+            owner_name: r.owner_name,
+            owner_manager_id: r.owner_manager_id,
+            title: r.title,
+            why: r.why,
+            measure: r.measure,
+            target_date: r.target_date,
+            status: r.status,
+            started_on: r.started_on,
+            created_at: r.created_at,
+            topics: r.topics,
+            topic_ids: r.topic_ids,
+        },
+        suggestions: r
+            .suggestions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(item_id, slug, title, done_on)| Suggestion {
+                item_id,
+                slug,
+                title,
+                done_on,
+            })
+            .collect(),
+        reflections: r.reflections.unwrap_or_default(),
+    }))
 }
 
 /// Is this item completed by the owner (so it may be attached)?
