@@ -5,6 +5,7 @@
 //! Also the team page's figures that depend on the day ([`day_figures`]).
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
+use chrono_tz::Tz;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -175,14 +176,51 @@ pub fn day_figures(
     learning_days: &[NaiveDate],
     last_checkin_at: Option<DateTime<Utc>>,
 ) -> DayFigures {
-    let tz = crate::activity::zone(timezone);
-    let local = |at: DateTime<Utc>| at.with_timezone(&tz).date_naive();
-    let today = local(now);
-    let monday = today.week(Weekday::Mon).first_day();
-    DayFigures {
-        overdue: open_targets.iter().filter(|d| **d < today).count() as i64,
-        week_days: learning_days.iter().filter(|d| **d >= monday).count() as i64,
-        last_checkin: last_checkin_at.map(local),
+    DayClock::new(now).figures(timezone, open_targets, learning_days, last_checkin_at)
+}
+
+/// [`day_figures`] for many people at one `now`: each time zone is parsed,
+/// and its date at `now` worked out, once (a team mostly shares one; per
+/// report they were a twentieth of the team page's CPU).
+pub struct DayClock {
+    now: DateTime<Utc>,
+    zones: Vec<(String, Tz, NaiveDate)>,
+}
+
+impl DayClock {
+    pub fn new(now: DateTime<Utc>) -> DayClock {
+        DayClock {
+            now,
+            zones: Vec::new(),
+        }
+    }
+
+    /// The zone named `timezone` (UTC when unknown) and its date at `now`.
+    fn zone(&mut self, timezone: &str) -> (Tz, NaiveDate) {
+        if let Some((_, tz, today)) = self.zones.iter().find(|z| z.0 == timezone) {
+            return (*tz, *today);
+        }
+        let tz = crate::activity::zone(timezone);
+        let today = self.now.with_timezone(&tz).date_naive();
+        self.zones.push((timezone.to_owned(), tz, today));
+        (tz, today)
+    }
+
+    /// [`day_figures`] of one person, whose zone is `timezone`.
+    pub fn figures(
+        &mut self,
+        timezone: &str,
+        open_targets: &[NaiveDate],
+        learning_days: &[NaiveDate],
+        last_checkin_at: Option<DateTime<Utc>>,
+    ) -> DayFigures {
+        let (tz, today) = self.zone(timezone);
+        let monday = today.week(Weekday::Mon).first_day();
+        DayFigures {
+            overdue: open_targets.iter().filter(|d| **d < today).count() as i64,
+            week_days: learning_days.iter().filter(|d| **d >= monday).count() as i64,
+            last_checkin: last_checkin_at.map(|at| at.with_timezone(&tz).date_naive()),
+        }
     }
 }
 
@@ -320,6 +358,32 @@ mod tests {
                 last_checkin: Some(d("2026-11-29")),
             }
         );
+    }
+
+    #[test]
+    fn one_clock_for_a_team_agrees_with_each_report_counted_alone() {
+        let now = at("2026-11-29T23:30:00Z");
+        let targets = [d("2026-11-28"), d("2026-11-29"), d("2026-12-05")];
+        let days = [d("2026-11-23"), d("2026-11-29"), d("2026-11-30")];
+        let checkin = Some(at("2026-11-29T12:00:00Z"));
+        let mut clock = DayClock::new(now);
+        // Zones again and in between, as rows sorted by name come.
+        for zone in [
+            "UTC",
+            "Pacific/Kiritimati",
+            "UTC",
+            "Mars/Olympus",
+            "America/Los_Angeles",
+            "Pacific/Kiritimati",
+            "Pacific/Pago_Pago",
+        ] {
+            assert_eq!(
+                clock.figures(zone, &targets, &days, checkin),
+                day_figures(zone, now, &targets, &days, checkin),
+                "{zone}"
+            );
+        }
+        assert_eq!(clock.zones.len(), 5, "each zone worked out once");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::goals::model::day_figures;
+use crate::goals::model::DayClock;
 
 pub struct ReportRow {
     pub id: Uuid,
@@ -63,6 +63,7 @@ pub async fn page(
     .await?;
     let mut queue = Vec::new();
     let mut reports = Vec::with_capacity(rows.len());
+    let mut clock = DayClock::new(now);
     for r in rows {
         for (goal_id, title, status, since) in r.queue.unwrap_or_default() {
             queue.push(QueueRow {
@@ -73,9 +74,8 @@ pub async fn page(
                 since,
             });
         }
-        let day = day_figures(
+        let day = clock.figures(
             &r.timezone,
-            now,
             &r.open_targets,
             &r.recent_days,
             r.last_checkin_at,
