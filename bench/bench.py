@@ -278,6 +278,25 @@ def literal_sql(sql, params):
     return re.sub(r"\$(\d+)", lambda m: params.get(int(m.group(1)), m.group(0)), sql)
 
 
+def bound_sql(sql, params, prefix, defines, keep=()):
+    """`sql` with each parameter as a pgbench variable (`:{prefix}_{n}`, its
+    value added to `defines` for `-D`), which `-M prepared` sends as a bound
+    parameter, as Inflow does. A literal would let Postgres work out
+    expressions of it once, when the statement is prepared (the search's
+    `websearch_to_tsquery` of the words searched), where Inflow's statement
+    works them out on every call. NULLs, which `-D` cannot carry, and the
+    literals in `keep` stay written in."""
+    def one(m):
+        n = int(m.group(1))
+        v = params.get(n)
+        if v is None or v == "NULL" or v in keep:
+            return v or m.group(0)
+        name = f"{prefix}_{n}"
+        defines[name] = v[1:-1].replace("''", "'")
+        return ":" + name
+    return re.sub(r"\$(\d+)", one, sql)
+
+
 def capture(cluster, db, lines, page):
     """Run each request alone with log_statement = all; return its statements."""
     path = cluster.csv_log()
@@ -308,16 +327,23 @@ def capture(cluster, db, lines, page):
     return per_request
 
 
-def pgbench_scripts(workdir, page, lines, captured, items):
-    """One pgbench script per captured request, parameters as literals.
+def pgbench_scripts(workdir, page, lines, captured, items, literal=False):
+    """One pgbench script per captured request, and the values of its
+    parameters for `-D` (parameters bound as Inflow binds them; with
+    `literal`, written into the SQL as until the twelfth session).
     POST Done picks a random item per run, as wrk does, so its commits write."""
-    files = []
+    files, defines = [], {}
     for k, ((method, p, token, body, n), stmts) in enumerate(zip(lines, captured)):
         text = []
         if page == "done":
             text.append(f"\\set i random(1, {items})")
-        for sql, params in stmts:
-            s = literal_sql(sql, params)
+        for j, (sql, params) in enumerate(stmts):
+            if literal:
+                s = literal_sql(sql, params)
+            else:
+                # Done's item is drawn per transaction below, so it stays a literal.
+                keep = (f"'bench-item-{n}'", f"'{bench_id(ITEM_KIND, n)}'") if page == "done" else ()
+                s = bound_sql(sql, params, f"r{k}s{j}", defines, keep)
             if page == "done":
                 s = s.replace(f"'bench-item-{n}'", "('bench-item-' || :i::int)")
                 s = s.replace(f"'{bench_id(ITEM_KIND, n)}'",
@@ -327,7 +353,7 @@ def pgbench_scripts(workdir, page, lines, captured, items):
         with open(f, "w") as out:
             out.write("\n".join(text) + "\n")
         files.append(f)
-    return files
+    return files, defines
 
 
 def run_wrk(args, page, tsv_path, expected, duration, server):
@@ -362,7 +388,8 @@ def run_wrk(args, page, tsv_path, expected, duration, server):
 
 
 class Floor:
-    """The page's floor: pgbench replaying the captured SQL (`-M prepared`)
+    """The page's floor: pgbench replaying the captured SQL (`-M prepared`,
+    the captured parameters bound)
     at the pool's concurrency, one process for the whole round, so its
     connections, and their backends' caches, stay warm from one slice to the
     next (a fresh pgbench ran its first second at a fifth to a half of its
@@ -372,7 +399,7 @@ class Floor:
     floor is the transactions that completed inside the measured windows
     over the windows' time."""
 
-    def __init__(self, cluster, db, args, files, workdir, seconds):
+    def __init__(self, cluster, db, args, scripts, workdir, seconds):
         """Starts pgbench for `seconds` after a warm-up of --warmup seconds,
         and returns once the warm-up is over."""
         self.prefix = os.path.join(workdir, "pgbench-log")
@@ -380,8 +407,11 @@ class Floor:
             os.remove(f)
         cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(args.pool), "-j", str(args.threads),
                "-T", str(args.warmup + seconds), "-l", "--log-prefix", self.prefix]
+        files, defines = scripts
         for f in files:
             cmd += ["-f", f]
+        for name, value in defines.items():
+            cmd += ["-D", f"{name}={value}"]
         # The database is pgbench's last argument (its -d is --debug, which
         # prints every statement: until the ninth session the harness passed
         # it, and the floor paid for that output, 15-25 % of its rate).
@@ -579,7 +609,8 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
         sample = lines[: args.capture]
         captured = capture(cluster, db, sample, page)
         counts = sorted(len(c) for c in captured)
-        files = pgbench_scripts(workdir, page, sample, captured, args.items) if floor else None
+        files = (pgbench_scripts(workdir, page, sample, captured, args.items, args.literal_floor)
+                 if floor else None)
         runs = []
         for k in range(args.rounds):
             if not floor:
@@ -659,6 +690,8 @@ def main():
     ap.add_argument("--requests", type=int, default=4000, help="distinct requests wrk rotates through")
     ap.add_argument("--capture", type=int, default=32, help="requests captured per page for the floor")
     ap.add_argument("--reseed", action="store_true")
+    ap.add_argument("--literal-floor", action="store_true",
+                    help="write the floor's parameters into its SQL (as until the twelfth session)")
     args = ap.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     pages = [p for p in args.pages.split(",") if p]
