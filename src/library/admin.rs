@@ -14,7 +14,7 @@ use super::learner::item_view;
 use super::markdown;
 use super::model::{Status, slugify, unique_slug};
 use super::store::items::{self, ItemFields};
-use super::store::{personal, topics};
+use super::store::{topics, viewing};
 use super::views::{AdminListPage, ItemFormPage};
 use crate::admin::store::record as audit;
 use crate::app::AppState;
@@ -292,9 +292,12 @@ pub async fn preview(
     Path(id): Path<Uuid>,
 ) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
-    let item = items::by_id(&mut c, id).await?;
-    // A preview is the page as a reader sees it, without anyone's standing.
-    let extras = personal::item_extras(&mut c, item.id, None).await?;
+    let slug = items::by_id(&mut c, id).await?.slug;
+    // A preview is the page as a reader sees it, without anyone's standing
+    // (and without a view recorded), whatever the item's status.
+    let (item, extras) = viewing::open(&mut c, &slug, None)
+        .await?
+        .ok_or(AppError::NotFound)?;
     render(&item_view(&state, &mut c, page, item, extras, true).await?)
 }
 

@@ -75,6 +75,21 @@ async fn a_draft_is_invisible_until_published_and_the_preview_shows_it() {
             .contains("Breathe, then name one behaviour.")
     );
     assert!(preview.body.contains("<strong>one</strong>"));
+    assert!(
+        preview.text(".crumbs").contains("Feedback"),
+        "the preview lists the item's topics"
+    );
+    let views: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM activities a JOIN content_items i ON i.id = a.object_id
+         WHERE a.verb = 'viewed' AND i.slug = 'five-minute-feedback-warm-up'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        views, 0,
+        "neither the learner's 404 nor the preview is a view"
+    );
 
     publish(&mut admin, &edit).await;
     let page = learner.get("/library/five-minute-feedback-warm-up").await;

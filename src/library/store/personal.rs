@@ -21,78 +21,15 @@ pub struct CollectionRef {
     pub name: String,
 }
 
-/// What the item page shows beside the item, in one statement: its topics
-/// and, for a signed-in `viewer`, where they stand with it and their
-/// collections (oldest first).
+/// What the item page shows beside the item (read with it by
+/// [`super::viewing::open`]): its topics and, for a signed-in viewer, where
+/// they stand with it and their collections (oldest first).
 pub struct ItemExtras {
     pub topics: Vec<TopicRef>,
     pub state: Option<ItemState>,
     pub collections: Vec<CollectionRef>,
 }
 
-pub async fn item_extras(
-    c: &mut PgConnection,
-    item_id: Uuid,
-    viewer: Option<Uuid>,
-) -> sqlx::Result<ItemExtras> {
-    let r = sqlx::query!(
-        r#"SELECT coalesce(tp.ids, '{}') AS "topic_ids!", coalesce(tp.names, '{}') AS "topic_names!",
-                  coalesce(tp.slugs, '{}') AS "topic_slugs!",
-                  EXISTS (SELECT 1 FROM activities WHERE user_id = $2 AND object_type = 'item'
-                          AND object_id = $1 AND verb = 'completed') AS "done!",
-                  EXISTS (SELECT 1 FROM saved_items WHERE user_id = $2 AND item_id = $1) AS "saved!",
-                  (SELECT useful FROM item_ratings WHERE user_id = $2 AND item_id = $1) AS useful,
-                  coalesce(k.ids, '{}') AS "collection_ids!", coalesce(k.names, '{}') AS "collection_names!"
-           FROM (SELECT array_agg(t.id ORDER BY lower(t.name), t.id) AS ids,
-                        array_agg(t.name ORDER BY lower(t.name), t.id) AS names,
-                        array_agg(t.slug ORDER BY lower(t.name), t.id) AS slugs
-                 FROM item_topics it JOIN topics t ON t.id = it.topic_id WHERE it.item_id = $1) tp,
-                (SELECT array_agg(k.id ORDER BY k.created_at, k.id) AS ids,
-                        array_agg(k.name ORDER BY k.created_at, k.id) AS names
-                 FROM collections k WHERE k.owner_id = $2) k"#,
-        item_id,
-        viewer
-    )
-    .fetch_one(c)
-    .await?;
-    Ok(extras(
-        (r.topic_ids, r.topic_names, r.topic_slugs),
-        viewer.map(|_| (r.done, r.saved, r.useful)),
-        (r.collection_ids, r.collection_names),
-    ))
-}
-
-/// [`ItemExtras`] from a statement's arrays: the topics' (ids, names,
-/// slugs), the viewer's (done, saved, useful) when there is one, and their
-/// collections' (ids, names).
-pub(super) fn extras(
-    (topic_ids, topic_names, topic_slugs): (Vec<Uuid>, Vec<String>, Vec<String>),
-    state: Option<(bool, bool, Option<bool>)>,
-    (collection_ids, collection_names): (Vec<Uuid>, Vec<String>),
-) -> ItemExtras {
-    let topics = topic_ids
-        .into_iter()
-        .zip(topic_names)
-        .zip(topic_slugs)
-        .map(|((id, name), slug)| TopicRef { id, name, slug })
-        .collect();
-    let collections = collection_ids
-        .into_iter()
-        .zip(collection_names)
-        .map(|(id, name)| CollectionRef { id, name })
-        .collect();
-    ItemExtras {
-        topics,
-        state: state.map(|(done, saved, useful)| ItemState {
-            done,
-            saved,
-            useful,
-        }),
-        collections,
-    }
-}
-
-/// Save an item; false when it was already saved.
 /// What marking an item done did, from [`complete`].
 pub struct Completed {
     pub item_id: Uuid,

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::items::Item;
-use super::personal::{ItemExtras, extras};
+use super::items::{Item, TopicRef};
+use super::personal::{CollectionRef, ItemExtras, ItemState};
 
 /// Who opens the page, when, and their local date then.
 pub struct Viewer {
@@ -92,4 +92,34 @@ pub async fn open(
         };
         (item, extras)
     }))
+}
+
+/// [`ItemExtras`] from a statement's arrays: the topics' (ids, names,
+/// slugs), the viewer's (done, saved, useful) when there is one, and their
+/// collections' (ids, names).
+fn extras(
+    (topic_ids, topic_names, topic_slugs): (Vec<Uuid>, Vec<String>, Vec<String>),
+    state: Option<(bool, bool, Option<bool>)>,
+    (collection_ids, collection_names): (Vec<Uuid>, Vec<String>),
+) -> ItemExtras {
+    let topics = topic_ids
+        .into_iter()
+        .zip(topic_names)
+        .zip(topic_slugs)
+        .map(|((id, name), slug)| TopicRef { id, name, slug })
+        .collect();
+    let collections = collection_ids
+        .into_iter()
+        .zip(collection_names)
+        .map(|(id, name)| CollectionRef { id, name })
+        .collect();
+    ItemExtras {
+        topics,
+        state: state.map(|(done, saved, useful)| ItemState {
+            done,
+            saved,
+            useful,
+        }),
+        collections,
+    }
 }
