@@ -1,5 +1,6 @@
-//! Every SQL query of goals. A goal is read through [`visible`], whose
-//! `WHERE` admits only its owner, the owner's manager, or an admin.
+//! Every SQL query of goals. A goal is read through [`page`] (or
+//! [`visible`], which asks it for the goal alone), whose `WHERE` admits only
+//! its owner, the owner's manager, or an admin.
 //! [`team`] holds the manager's and L&D's figures.
 
 pub mod team;
@@ -84,27 +85,16 @@ pub async fn set_topics(c: &mut PgConnection, goal: Uuid, topics: &[Uuid]) -> sq
     Ok(())
 }
 
-/// The goal if `viewer` may see it: its owner, the owner's manager, or an admin.
+/// The goal if `viewer` may see it: its owner, the owner's manager, or an
+/// admin. The same statement as the goal page's ([`page`]), asking for no
+/// suggestions, so the rule of who sees a goal is written once.
 pub async fn visible(
     c: &mut PgConnection,
     id: Uuid,
     viewer: Uuid,
     is_admin: bool,
 ) -> sqlx::Result<Option<Goal>> {
-    sqlx::query_as!(
-        Goal,
-        r#"SELECT g.id, g.owner_id, u.name AS owner_name, u.manager_id AS owner_manager_id, g.title, g.why, g.measure,
-                  g.target_date, g.status, g.started_on, g.created_at,
-                  ARRAY(SELECT t.name FROM goal_topics gt JOIN topics t ON t.id = gt.topic_id WHERE gt.goal_id = g.id ORDER BY t.name) AS "topics!",
-                  ARRAY(SELECT gt.topic_id FROM goal_topics gt WHERE gt.goal_id = g.id) AS "topic_ids!"
-           FROM goals g JOIN users u ON u.id = g.owner_id
-           WHERE g.id = $1 AND (g.owner_id = $2 OR u.manager_id = $2 OR $3)"#,
-        id,
-        viewer,
-        is_admin
-    )
-    .fetch_optional(c)
-    .await
+    Ok(page(c, id, viewer, is_admin, &[]).await?.map(|r| r.goal))
 }
 
 pub struct GoalSummary {
