@@ -353,6 +353,10 @@ def pgbench_scripts(workdir, page, lines, captured, items, literal=False):
         with open(f, "w") as out:
             out.write("\n".join(text) + "\n")
         files.append(f)
+    # The values, one `name=value` a line, so the floor can be replayed by
+    # hand: pgbench -M prepared -f ... -D name=value ... (see README).
+    with open(os.path.join(workdir, f"{page}-defines.txt"), "w") as out:
+        out.writelines(f"{name}={value}\n" for name, value in defines.items())
     return files, defines
 
 
