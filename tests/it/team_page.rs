@@ -22,7 +22,7 @@ type Figures = (
     i32,
 );
 
-async fn reference(pool: &PgPool, manager: Uuid) -> (Vec<(Uuid, String)>, Vec<Figures>) {
+async fn reference(pool: &PgPool, manager: Uuid) -> (Vec<(Uuid, String, String)>, Vec<Figures>) {
     let rows: Vec<Figures> = sqlx::query_as(
         "SELECT u.id, og.active, og.awaiting, og.overdue,
                 (SELECT max(ch.at AT TIME ZONE u.timezone)::date FROM goal_checkins ch JOIN goals g ON g.id = ch.goal_id
@@ -46,8 +46,8 @@ async fn reference(pool: &PgPool, manager: Uuid) -> (Vec<(Uuid, String)>, Vec<Fi
     .fetch_all(pool)
     .await
     .unwrap();
-    let queue: Vec<(Uuid, String)> = sqlx::query_as(
-        "SELECT g.id, g.status FROM goals g JOIN users u ON u.id = g.owner_id
+    let queue: Vec<(Uuid, String, String)> = sqlx::query_as(
+        "SELECT g.id, g.status, u.name FROM goals g JOIN users u ON u.id = g.owner_id
          WHERE u.manager_id = $1 AND u.active AND g.status IN ('proposed', 'submitted')
          ORDER BY g.updated_at, g.id",
     )
@@ -63,7 +63,10 @@ async fn assert_current(pool: &PgPool, manager: Uuid, when: &str) {
     let (queue, reports) = inflow::goals::store::team::page(&mut c, manager, chrono::Utc::now())
         .await
         .unwrap();
-    let got_queue: Vec<(Uuid, String)> = queue.into_iter().map(|q| (q.goal_id, q.status)).collect();
+    let got_queue: Vec<(Uuid, String, String)> = queue
+        .into_iter()
+        .map(|q| (q.goal_id, q.status, q.owner))
+        .collect();
     let got: Vec<Figures> = reports
         .into_iter()
         .map(|r| {
