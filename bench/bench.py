@@ -409,18 +409,34 @@ class Floor:
         self.prefix = os.path.join(workdir, "pgbench-log")
         for f in glob.glob(self.prefix + ".*"):
             os.remove(f)
-        cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(args.pool), "-j", str(args.threads),
-               "-T", str(args.warmup + seconds), "-l", "--log-prefix", self.prefix]
         files, defines = scripts
-        for f in files:
-            cmd += ["-f", f]
-        for name, value in defines.items():
-            cmd += ["-D", f"{name}={value}"]
+        base = ["pgbench", "-n", "-M", "prepared", "-T", str(args.warmup + seconds), "-l"]
+        if args.floor_per_connection:
+            # One client per pool connection, each replaying one captured
+            # request, so each backend holds and re-runs only the page's few
+            # prepared statements, as Inflow's connections do. pgbench
+            # prepares every script's statements apart: one pgbench over
+            # all the scripts has each backend rotate through dozens of
+            # copies of the same statements (see BENCHMARKS.md, thirteenth
+            # session).
+            cmds = []
+            for k in range(args.pool):
+                n = k % len(files)
+                mine = {name: v for name, v in defines.items() if name.startswith(f"r{n}s")}
+                cmds.append(base + ["-c", "1", "-j", "1", "--log-prefix", f"{self.prefix}.c{k}",
+                                    "-f", files[n]] + [a for name, v in mine.items() for a in ("-D", f"{name}={v}")])
+        else:
+            cmd = base + ["-c", str(args.pool), "-j", str(args.threads), "--log-prefix", self.prefix]
+            for f in files:
+                cmd += ["-f", f]
+            for name, value in defines.items():
+                cmd += ["-D", f"{name}={value}"]
+            cmds = [cmd]
         # The database is pgbench's last argument (its -d is --debug, which
         # prints every statement: until the ninth session the harness passed
         # it, and the floor paid for that output, 15-25 % of its rate).
-        cmd.append(cluster.url(db))
-        self.proc = subprocess.Popen(cmd, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.procs = [subprocess.Popen(c + [cluster.url(db)], text=True, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT) for c in cmds]
         self.windows = []
         time.sleep(args.warmup)
 
@@ -428,16 +444,19 @@ class Floor:
         return self
 
     def __exit__(self, *exc):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGCONT)
-            self.proc.kill()
-            self.proc.wait()
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGCONT)
+                proc.kill()
+                proc.wait()
 
     def pause(self):
-        self.proc.send_signal(signal.SIGSTOP)
+        for proc in self.procs:
+            proc.send_signal(signal.SIGSTOP)
 
     def resume(self):
-        self.proc.send_signal(signal.SIGCONT)
+        for proc in self.procs:
+            proc.send_signal(signal.SIGCONT)
 
     def measure(self, seconds):
         t = time.time()
@@ -448,11 +467,12 @@ class Floor:
         """The last window runs until pgbench's -T is over; returns transactions a second."""
         self.resume()
         t = time.time()
-        out, _ = self.proc.communicate()
+        outs = [proc.communicate()[0] for proc in self.procs]
         self.windows.append((t, time.time()))
-        failed = re.search(r"number of failed transactions: (\d+)", out)
-        if self.proc.returncode != 0 or (failed and int(failed.group(1)) > 0):
-            sys.exit(f"pgbench failed\n{out}")
+        for proc, out in zip(self.procs, outs):
+            failed = re.search(r"number of failed transactions: (\d+)", out)
+            if proc.returncode != 0 or (failed and int(failed.group(1)) > 0):
+                sys.exit(f"pgbench failed\n{out}")
         done = []
         for f in glob.glob(self.prefix + ".*"):
             with open(f) as log_file:
@@ -591,7 +611,11 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
                  "VACUUM ANALYZE activities, campaign_progress")
     learner_rows, managers = read_sessions(tsv)
     rng = random.Random(7)
-    results = {"learners": learners, "pages": {}}
+    results = {"learners": learners, "pages": {},
+               "floor": ("one pgbench client per connection, each replaying one request"
+                         if args.floor_per_connection else
+                         "one pgbench over all the captured requests")
+               + (", parameters written into the SQL" if args.literal_floor else "")}
     with open(tsv + ".seconds") as f:
         results["seed_seconds"] = int(f.read().strip() or 0)
     server = Server(cluster, db, PORT, args.pool)
@@ -652,6 +676,7 @@ def report(main, compare):
     rows = [f"Medians of {rounds} rounds (range in brackets); each round is a fresh server, "
             "warm-ups, then the page and its floor in\n"
             "alternating slices (today_first: the page, then its floor).",
+            f"Floor: {main.get('floor', 'one pgbench over all the captured requests')}.",
             "",
             "| page | req/s | p50 ms | p99 ms | errors | SQL statements | pgbench floor/s | share of floor | RSS MiB | goal |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
@@ -694,6 +719,9 @@ def main():
     ap.add_argument("--requests", type=int, default=4000, help="distinct requests wrk rotates through")
     ap.add_argument("--capture", type=int, default=32, help="requests captured per page for the floor")
     ap.add_argument("--reseed", action="store_true")
+    ap.add_argument("--floor-per-connection", action="store_true",
+                    help="the floor as one pgbench client per pool connection, each replaying one request "
+                         "(each backend re-runs only the page's statements, as Inflow's do)")
     ap.add_argument("--literal-floor", action="store_true",
                     help="write the floor's parameters into its SQL (as until the twelfth session)")
     args = ap.parse_args()
