@@ -328,13 +328,13 @@ def capture(cluster, db, lines, page):
 
 
 def pgbench_scripts(workdir, page, lines, captured, items, literal=False):
-    """One pgbench script per captured request, and the values of its
-    parameters for `-D` (parameters bound as Inflow binds them; with
-    `literal`, written into the SQL as until the twelfth session).
+    """One pgbench script per captured request, as (file, the values of its
+    parameters for `-D`): parameters bound as Inflow binds them; with
+    `literal`, written into the SQL as until the twelfth session.
     POST Done picks a random item per run, as wrk does, so its commits write."""
-    files, defines = [], {}
+    scripts = []
     for k, ((method, p, token, body, n), stmts) in enumerate(zip(lines, captured)):
-        text = []
+        text, defines = [], {}
         if page == "done":
             text.append(f"\\set i random(1, {items})")
         for j, (sql, params) in enumerate(stmts):
@@ -352,12 +352,17 @@ def pgbench_scripts(workdir, page, lines, captured, items, literal=False):
         f = os.path.join(workdir, f"{page}-{k}.sql")
         with open(f, "w") as out:
             out.write("\n".join(text) + "\n")
-        files.append(f)
+        scripts.append((f, defines))
     # The values, one `name=value` a line, so the floor can be replayed by
     # hand: pgbench -M prepared -f ... -D name=value ... (see README).
     with open(os.path.join(workdir, f"{page}-defines.txt"), "w") as out:
-        out.writelines(f"{name}={value}\n" for name, value in defines.items())
-    return files, defines
+        out.writelines(f"{name}={value}\n" for _, defines in scripts for name, value in defines.items())
+    return scripts
+
+
+def define_args(defines):
+    """pgbench's `-D name=value` arguments for `defines`."""
+    return [a for name, value in defines.items() for a in ("-D", f"{name}={value}")]
 
 
 def run_wrk(args, page, tsv_path, expected, duration, server):
@@ -409,7 +414,6 @@ class Floor:
         self.prefix = os.path.join(workdir, "pgbench-log")
         for f in glob.glob(self.prefix + ".*"):
             os.remove(f)
-        files, defines = scripts
         base = ["pgbench", "-n", "-M", "prepared", "-T", str(args.warmup + seconds), "-l"]
         if args.floor_per_connection:
             # One client per pool connection, each replaying one captured
@@ -421,16 +425,13 @@ class Floor:
             # session).
             cmds = []
             for k in range(args.pool):
-                n = k % len(files)
-                mine = {name: v for name, v in defines.items() if name.startswith(f"r{n}s")}
-                cmds.append(base + ["-c", "1", "-j", "1", "--log-prefix", f"{self.prefix}.c{k}",
-                                    "-f", files[n]] + [a for name, v in mine.items() for a in ("-D", f"{name}={v}")])
+                f, defines = scripts[k % len(scripts)]
+                cmds.append(base + ["-c", "1", "-j", "1", "--log-prefix", f"{self.prefix}.c{k}", "-f", f]
+                            + define_args(defines))
         else:
             cmd = base + ["-c", str(args.pool), "-j", str(args.threads), "--log-prefix", self.prefix]
-            for f in files:
-                cmd += ["-f", f]
-            for name, value in defines.items():
-                cmd += ["-D", f"{name}={value}"]
+            for f, defines in scripts:
+                cmd += ["-f", f] + define_args(defines)
             cmds = [cmd]
         # The database is pgbench's last argument (its -d is --debug, which
         # prints every statement: until the ninth session the harness passed
@@ -515,7 +516,7 @@ def measure_page(cluster, db, args, page, lines, tsv_path, expected):
 SLICE_ORDER = "PFFPFPPF"
 
 
-def measure_interleaved(cluster, db, args, page, tsv_path, expected, files, workdir):
+def measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir):
     """One round of one page and its floor: a fresh server and a warm-up of
     each, then short slices of the page and of its floor in turn
     (SLICE_ORDER, each --duration / 4 seconds). The share is the page's
@@ -529,7 +530,7 @@ def measure_interleaved(cluster, db, args, page, tsv_path, expected, files, work
         run_wrk(args, page, tsv_path, expected, args.warmup, server)
         # pgbench's own clock runs while it is stopped: its -T covers the
         # page's slices too, and the last floor slice lasts until it ends.
-        with Floor(cluster, db, args, files, workdir, len(SLICE_ORDER) * slice_s + 4) as floor:
+        with Floor(cluster, db, args, scripts, workdir, len(SLICE_ORDER) * slice_s + 4) as floor:
             last_floor = SLICE_ORDER.rindex("F")
             for k, turn in enumerate(SLICE_ORDER):
                 if turn == "P":
@@ -637,8 +638,8 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
         sample = lines[: args.capture]
         captured = capture(cluster, db, sample, page)
         counts = sorted(len(c) for c in captured)
-        files = (pgbench_scripts(workdir, page, sample, captured, args.items, args.literal_floor)
-                 if floor else None)
+        scripts = (pgbench_scripts(workdir, page, sample, captured, args.items, args.literal_floor)
+                   if floor else None)
         runs = []
         for k in range(args.rounds):
             if not floor:
@@ -647,11 +648,11 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
                 # Each reader is visited once, so the page runs in one go;
                 # the floor right after it (warm-up, then --duration).
                 r = measure_page(cluster, db, args, page, lines, tsv_path, expected)
-                with Floor(cluster, db, args, files, workdir, args.duration) as f:
+                with Floor(cluster, db, args, scripts, workdir, args.duration) as f:
                     r["floor_rps"] = f.finish()
                 r["share"] = r["rps"] / r["floor_rps"]
             else:
-                r = measure_interleaved(cluster, db, args, page, tsv_path, expected, files, workdir)
+                r = measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir)
             runs.append(r)
             log(f"  {page:<11} round {k + 1}: {r['rps']:>6.0f} req/s  p99 {r['p99_ms']:>6.2f} ms"
                 + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else ""))
@@ -676,7 +677,7 @@ def report(main, compare):
     rows = [f"Medians of {rounds} rounds (range in brackets); each round is a fresh server, "
             "warm-ups, then the page and its floor in\n"
             "alternating slices (today_first: the page, then its floor).",
-            f"Floor: {main.get('floor', 'one pgbench over all the captured requests')}.",
+            f"Floor: {main['floor']}.",
             "",
             "| page | req/s | p50 ms | p99 ms | errors | SQL statements | pgbench floor/s | share of floor | RSS MiB | goal |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
