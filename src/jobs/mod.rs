@@ -4,15 +4,34 @@
 
 use std::time::Duration;
 
-use graphile_worker::{IntoTaskHandlerResult, TaskHandler, WorkerContext, WorkerOptions};
+use graphile_worker::{IntoTaskHandlerResult, TaskHandler, Worker, WorkerContext, WorkerOptions};
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 
 use crate::auth;
 
-/// Deletes expired sessions, spent or expired tokens and old login failures.
-#[derive(Debug, Default, Deserialize, Serialize)]
-pub struct PurgeExpired {}
+/// Declares a job that takes no input. Cron adds its jobs with a `null`
+/// payload and `add_job` with `{}`; a job must run from either (any payload
+/// is ignored), or it fails on every run and retries for days.
+macro_rules! job_without_payload {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Default, Deserialize, Serialize)]
+        #[serde(from = "serde::de::IgnoredAny")]
+        pub struct $name {}
+
+        impl From<serde::de::IgnoredAny> for $name {
+            fn from(_: serde::de::IgnoredAny) -> Self {
+                Self {}
+            }
+        }
+    };
+}
+
+job_without_payload! {
+    /// Deletes expired sessions, spent or expired tokens and old login failures.
+    PurgeExpired
+}
 
 impl TaskHandler for PurgeExpired {
     const IDENTIFIER: &'static str = "purge_expired";
@@ -32,9 +51,10 @@ impl TaskHandler for PurgeExpired {
     }
 }
 
-/// Reminds learners of goals due within a week that have had no recent check-in (idempotent).
-#[derive(Debug, Default, Deserialize, Serialize)]
-pub struct GoalReminders {}
+job_without_payload! {
+    /// Reminds learners of goals due within a week that have had no recent check-in (idempotent).
+    GoalReminders
+}
 
 impl TaskHandler for GoalReminders {
     const IDENTIFIER: &'static str = "goal_reminders";
@@ -50,9 +70,10 @@ impl TaskHandler for GoalReminders {
     }
 }
 
-/// Records and delivers the daily digests that are due (every minute, on every instance).
-#[derive(Debug, Default, Deserialize, Serialize)]
-pub struct DigestTick {}
+job_without_payload! {
+    /// Records and delivers the daily digests that are due (every minute, on every instance).
+    DigestTick
+}
 
 impl TaskHandler for DigestTick {
     const IDENTIFIER: &'static str = "digest_tick";
@@ -76,9 +97,10 @@ impl TaskHandler for DigestTick {
     }
 }
 
-/// Enrols people who joined the organisation or a chosen team into running campaigns.
-#[derive(Debug, Default, Deserialize, Serialize)]
-pub struct EnrolAudiences {}
+job_without_payload! {
+    /// Enrols people who joined the organisation or a chosen team into running campaigns.
+    EnrolAudiences
+}
 
 impl TaskHandler for EnrolAudiences {
     const IDENTIFIER: &'static str = "enrol_audiences";
@@ -95,10 +117,11 @@ impl TaskHandler for EnrolAudiences {
     }
 }
 
-/// Prepares Today's plan for learners whose new local day has started, so
-/// the morning's first visits read a plan instead of building one.
-#[derive(Debug, Default, Deserialize, Serialize)]
-pub struct PreparePlans {}
+job_without_payload! {
+    /// Prepares Today's plan for learners whose new local day has started, so
+    /// the morning's first visits read a plan instead of building one.
+    PreparePlans
+}
 
 impl TaskHandler for PreparePlans {
     const IDENTIFIER: &'static str = "prepare_plans";
@@ -118,13 +141,33 @@ impl TaskHandler for PreparePlans {
     }
 }
 
+/// When each job runs (UTC). Cron adds each run's job with a `null` payload.
+pub const CRONTAB: [&str; 5] = [
+    "*/15 * * * * purge_expired",
+    "* * * * * digest_tick",
+    "*/15 * * * * enrol_audiences",
+    "* * * * * prepare_plans",
+    "0 7 * * * goal_reminders",
+];
+
 /// Run the worker until `shutdown` completes, then let running jobs finish.
 pub async fn run(
     pool: PgPool,
     delivery: crate::campaigns::digest::Delivery,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let worker = WorkerOptions::default()
+    worker(pool, delivery, shutdown).await?.run().await?;
+    Ok(())
+}
+
+/// The worker with every job and its schedule, ready to run (or to
+/// `run_once`, which tests use to work through the queue).
+pub async fn worker(
+    pool: PgPool,
+    delivery: crate::campaigns::digest::Delivery,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<Worker> {
+    let mut options = WorkerOptions::default()
         .pg_pool(pool)
         .schema("graphile_worker")
         .concurrency(2)
@@ -133,18 +176,53 @@ pub async fn run(
         .define_job::<DigestTick>()
         .define_job::<EnrolAudiences>()
         .define_job::<PreparePlans>()
-        .add_extension(delivery)
-        .with_cron("*/15 * * * * purge_expired")?
-        .with_cron("* * * * * digest_tick")?
-        .with_cron("*/15 * * * * enrol_audiences")?
-        .with_cron("* * * * * prepare_plans")?
-        .with_cron("0 7 * * * goal_reminders")?
+        .add_extension(delivery);
+    for line in CRONTAB {
+        options = options.with_cron(line)?;
+    }
+    let worker = options
         .heartbeat_interval(Duration::from_secs(30))
         .listen_os_shutdown_signals(false)
         .shutdown_signal(shutdown)
         .shutdown_grace_period(Duration::from_secs(5))
         .init()
         .await?;
-    worker.run().await?;
-    Ok(())
+    Ok(worker)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs_from<T: TaskHandler>(payload: &str) -> bool {
+        serde_json::from_str::<T>(payload).is_ok()
+    }
+
+    #[test]
+    fn every_job_takes_the_payload_of_cron_and_of_add_job() {
+        for payload in ["null", "{}", r#"{"_cron": {"ts": "2026-12-06T07:00:00Z"}}"#] {
+            assert!(runs_from::<PurgeExpired>(payload), "{payload}");
+            assert!(runs_from::<GoalReminders>(payload), "{payload}");
+            assert!(runs_from::<DigestTick>(payload), "{payload}");
+            assert!(runs_from::<EnrolAudiences>(payload), "{payload}");
+            assert!(runs_from::<PreparePlans>(payload), "{payload}");
+        }
+        assert_eq!(serde_json::to_string(&DigestTick {}).unwrap(), "{}");
+    }
+
+    #[test]
+    fn the_crontab_names_only_defined_jobs() {
+        let defined = [
+            PurgeExpired::IDENTIFIER,
+            GoalReminders::IDENTIFIER,
+            DigestTick::IDENTIFIER,
+            EnrolAudiences::IDENTIFIER,
+            PreparePlans::IDENTIFIER,
+        ];
+        for line in CRONTAB {
+            let job = line.rsplit(' ').next().unwrap();
+            assert!(defined.contains(&job), "{line}");
+        }
+        assert_eq!(CRONTAB.len(), defined.len(), "every job has a schedule");
+    }
 }

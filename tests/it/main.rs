@@ -31,3 +31,4 @@ mod search_terms;
 mod settings;
 mod team_page;
 mod today_plan;
+mod worker;
