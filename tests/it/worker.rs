@@ -50,3 +50,79 @@ async fn every_scheduled_job_runs_from_a_cron_payload() {
         "purge_expired removed the idle session"
     );
 }
+
+#[tokio::test]
+async fn a_team_campaign_enrols_its_teams_members_and_later_joiners() {
+    let app = TestApp::demo().await;
+    // A running campaign, turned into one for a single team, with nobody enrolled.
+    let (campaign, team): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT c.id, (SELECT team_id FROM users WHERE team_id IS NOT NULL AND active
+                       GROUP BY team_id ORDER BY count(*) DESC, team_id LIMIT 1)
+         FROM campaigns c WHERE c.status = 'published' AND c.ends_on >= current_date + 2
+         ORDER BY c.id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    for sql in [
+        "UPDATE campaigns SET audience = 'teams' WHERE id = $1",
+        "DELETE FROM campaign_teams WHERE campaign_id = $1",
+        "DELETE FROM campaign_progress WHERE campaign_id = $1",
+        "DELETE FROM campaign_enrolments WHERE campaign_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(campaign)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    sqlx::query("INSERT INTO campaign_teams (campaign_id, team_id) VALUES ($1, $2)")
+        .bind(campaign)
+        .bind(team)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let members = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            let mut ids: Vec<uuid::Uuid> = sqlx::query_scalar(sql)
+                .bind(campaign)
+                .bind(team)
+                .fetch_all(&pool)
+                .await
+                .unwrap();
+            ids.sort();
+            ids
+        }
+    };
+    let team_members =
+        "SELECT id FROM users WHERE team_id = $2 AND active AND $1::uuid IS NOT NULL";
+    let enrolled =
+        "SELECT user_id FROM campaign_enrolments WHERE campaign_id = $1 AND $2::uuid IS NOT NULL";
+
+    let mut c = app.pool.acquire().await.unwrap();
+    let added = inflow::campaigns::store::enrol_audiences(&mut c, None)
+        .await
+        .unwrap();
+    let expected = members(team_members).await;
+    assert!(expected.len() >= 2, "the team has people");
+    assert_eq!(members(enrolled).await, expected, "the team, and only it");
+    assert_eq!(added, expected.len() as u64);
+
+    // Someone moves into the team: the next run enrols them, and only them.
+    let mover: uuid::Uuid = sqlx::query_scalar(
+        "UPDATE users SET team_id = $1
+         WHERE id = (SELECT id FROM users WHERE active AND team_id IS DISTINCT FROM $1
+                     ORDER BY id LIMIT 1) RETURNING id",
+    )
+    .bind(team)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let added = inflow::campaigns::store::enrol_audiences(&mut c, Some(campaign))
+        .await
+        .unwrap();
+    assert_eq!(added, 1);
+    assert!(members(enrolled).await.contains(&mover));
+    assert_eq!(members(enrolled).await, members(team_members).await);
+}
