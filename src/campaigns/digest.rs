@@ -1,11 +1,13 @@
 //! One digest a day per learner, by email, Slack or Teams. A one-minute
-//! graphile_worker cron runs [`tick`] on every instance: it records the
-//! day's digest for each learner whose digest time has come (the unique
-//! (learner, local date) key makes that once, whichever instance wins), then
-//! delivers pending digests one by one under a lease (`SKIP LOCKED`, so two
-//! instances never take the same one; a crashed instance's lease runs out
-//! and another takes over). Failures retry with back-off and show at
-//! `/admin/integrations`; the web pages never wait for any of it.
+//! graphile_worker cron runs [`tick`] on every instance: it takes the people
+//! whose next look (`digest_schedule`, an index range) has come, records the
+//! day's digest for those whose digest time has come (the unique (learner,
+//! local date) key makes that once, whichever instance wins) and sets each
+//! one's next look, then delivers pending digests one by one under a lease
+//! (`SKIP LOCKED`, so two instances never take the same one; a crashed
+//! instance's lease runs out and another takes over). Failures retry with
+//! back-off and show at `/admin/integrations`; the web pages never wait for
+//! any of it.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
@@ -132,54 +134,94 @@ pub struct TickReport {
     pub failed: usize,
 }
 
-/// Record due digests, then deliver pending ones. Safe to run on any
-/// number of instances at once.
+/// People looked at per statement.
+pub const BATCH: i64 = 500;
+/// How long one tick keeps taking batches; the next minute's tick (on this
+/// or another instance) carries on.
+const BUDGET: std::time::Duration = std::time::Duration::from_secs(45);
+
+/// Look at everyone whose time has come (`digest_schedule`), recording the
+/// digests now due, and deliver pending ones, a batch at a time until
+/// nobody is left or the budget is spent. Safe to run on any number of
+/// instances at once.
 pub async fn tick(pool: &PgPool, d: &Delivery, now: DateTime<Utc>) -> anyhow::Result<TickReport> {
     let mut report = TickReport::default();
+    let started = std::time::Instant::now();
     let mut c = pool.acquire().await?;
-    for l in store::due(&mut c, now, 500).await? {
-        let local = model::local_now(&l.timezone, now);
-        let campaigns = followed(&mut c, l.id, None, local).await?;
-        let mut released_today = Vec::new();
-        let mut waiting_before = 0;
-        for s in super::plan::waiting(&campaigns, l.local_date) {
-            if s.release.on == l.local_date {
-                released_today.push((s.step.campaign_title.clone(), s.step.title.clone()));
-            } else {
-                waiting_before += 1;
+    let lease = now + Duration::seconds(LEASE_SECONDS);
+    loop {
+        let due = store::claim_due(&mut c, now, lease, BATCH).await?;
+        let mut next = Vec::with_capacity(due.len());
+        for l in &due {
+            let look = model::digest::look(
+                &l.timezone,
+                now,
+                l.digest_time,
+                l.done_today,
+                l.wants_digest,
+            );
+            if let Some(day) = look.record
+                && record(&mut c, d, l, day, now).await?
+            {
+                report.recorded += 1;
             }
+            next.push((l.id, look.next));
         }
-        let reviews = store::reviews_due_on(&mut c, l.id, l.local_date).await?;
-        let first = l.name.split_whitespace().next().unwrap_or(&l.name);
-        let digest = compose(
-            first,
-            l.local_date,
-            &released_today,
-            waiting_before,
-            reviews,
-            &d.base_url,
-        );
-        let (subject, body, status) = match &digest {
-            Some(g) => (g.subject.clone(), g.text(), "pending"),
-            None => (String::new(), String::new(), "skipped"),
-        };
-        if store::insert(
-            &mut c,
-            l.id,
-            l.local_date,
-            &l.channel,
-            &subject,
-            &body,
-            status,
-            now,
-        )
-        .await?
-            && status == "pending"
-        {
-            report.recorded += 1;
+        store::reschedule(&mut c, &next, lease).await?;
+        deliver(pool, &mut c, d, now, &mut report).await?;
+        if (due.len() as i64) < BATCH || started.elapsed() > BUDGET {
+            return Ok(report);
         }
     }
-    while let Some(job) = store::claim(&mut c, now, now + Duration::seconds(LEASE_SECONDS)).await? {
+}
+
+/// Compose and record one learner's digest for `day`; true when it has
+/// something to send and this instance recorded it.
+async fn record(
+    c: &mut sqlx::PgConnection,
+    d: &Delivery,
+    l: &store::DueLearner,
+    day: NaiveDate,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let local = model::local_now(&l.timezone, now);
+    let campaigns = followed(c, l.id, None, local).await?;
+    let mut released_today = Vec::new();
+    let mut waiting_before = 0;
+    for s in super::plan::waiting(&campaigns, day) {
+        if s.release.on == day {
+            released_today.push((s.step.campaign_title.clone(), s.step.title.clone()));
+        } else {
+            waiting_before += 1;
+        }
+    }
+    let reviews = store::reviews_due_on(c, l.id, day).await?;
+    let first = l.name.split_whitespace().next().unwrap_or(&l.name);
+    let digest = compose(
+        first,
+        day,
+        &released_today,
+        waiting_before,
+        reviews,
+        &d.base_url,
+    );
+    let (subject, body, status) = match &digest {
+        Some(g) => (g.subject.clone(), g.text(), "pending"),
+        None => (String::new(), String::new(), "skipped"),
+    };
+    let inserted = store::insert(c, l.id, day, &l.channel, &subject, &body, status, now).await?;
+    Ok(inserted && status == "pending")
+}
+
+/// Deliver pending digests one by one under a lease.
+async fn deliver(
+    pool: &PgPool,
+    c: &mut sqlx::PgConnection,
+    d: &Delivery,
+    now: DateTime<Utc>,
+    report: &mut TickReport,
+) -> anyhow::Result<()> {
+    while let Some(job) = store::claim(c, now, now + Duration::seconds(LEASE_SECONDS)).await? {
         // The outbox row (or SMTP record) and "sent" commit together.
         let mut tx = pool.begin().await?;
         match send(&mut tx, d, &job).await {
@@ -195,19 +237,12 @@ pub async fn tick(pool: &PgPool, d: &Delivery, now: DateTime<Utc>) -> anyhow::Re
                 let wait = Duration::minutes(1 << (job.attempts - 1).clamp(0, 6));
                 let give_up = job.attempts >= MAX_ATTEMPTS;
                 tracing::warn!(digest = %job.id, attempts = job.attempts, error = %e, "digest delivery failed");
-                store::mark_failed(
-                    &mut c,
-                    job.id,
-                    job.attempts,
-                    &e.to_string(),
-                    now + wait,
-                    give_up,
-                )
-                .await?;
+                store::mark_failed(c, job.id, job.attempts, &e.to_string(), now + wait, give_up)
+                    .await?;
             }
         }
     }
-    Ok(report)
+    Ok(())
 }
 
 async fn send(

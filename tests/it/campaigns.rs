@@ -1,20 +1,14 @@
 //! Campaigns through HTTP: authoring with field errors, publishing and
 //! enrolment, released steps on the campaign page and Today, marking done,
 //! discussion threads, the start-date rule, overrides, who got what, CSV,
-//! results, the manager's view and privacy; and the daily digest delivered
-//! exactly once by two instances with a crash and a failing webhook.
-
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! results, the manager's view and privacy. The daily digest is in
+//! `digest`.
 
 use axum::http::StatusCode;
-use chrono::{Duration, NaiveTime, Utc};
-use inflow::campaigns::digest::{Delivery, tick};
-use inflow::campaigns::model::{local_now, release_instant};
-use inflow::mail::Mailer;
+use chrono::{Duration, Utc};
 use uuid::Uuid;
 
-use crate::harness::{Client, TestApp, fresh_db_with_url};
+use crate::harness::{Client, TestApp};
 
 const DAYS: [(&str, &str); 7] = [
     ("days", "0"),
@@ -27,7 +21,12 @@ const DAYS: [(&str, &str); 7] = [
 ];
 
 /// Create a published, every-day, midnight-release cohort campaign started yesterday (UTC).
-async fn campaign(admin: &mut Client, title: &str, audience: &str, people: &str) -> Uuid {
+pub(crate) async fn campaign(
+    admin: &mut Client,
+    title: &str,
+    audience: &str,
+    people: &str,
+) -> Uuid {
     let today = Utc::now().date_naive();
     let (start, end) = (
         (today - Duration::days(1)).to_string(),
@@ -553,166 +552,4 @@ async fn open_campaigns_late_joiners_and_steps_done_from_the_library() {
     .await
     .unwrap();
     assert_eq!(theirs, ["Feedback that lands"]);
-}
-
-/// A webhook listener: the first request stalls (the sender "crashes"
-/// waiting), the second gets a 500, later ones are acknowledged and counted.
-async fn webhook() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
-    let seen = Arc::new(AtomicUsize::new(0));
-    let acked = Arc::new(AtomicUsize::new(0));
-    let (s, a) = (seen.clone(), acked.clone());
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |body: String| {
-            let (s, a) = (s.clone(), a.clone());
-            async move {
-                assert!(body.contains("your learning for"), "{body}");
-                match s.fetch_add(1, Ordering::SeqCst) {
-                    0 => {
-                        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
-                        StatusCode::OK
-                    }
-                    1 => StatusCode::INTERNAL_SERVER_ERROR,
-                    _ => {
-                        a.fetch_add(1, Ordering::SeqCst);
-                        StatusCode::OK
-                    }
-                }
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://127.0.0.1:{port}/hook"), seen, acked)
-}
-
-#[tokio::test]
-async fn one_digest_per_learner_per_day_across_two_instances_a_crash_and_a_failure() {
-    let (pool, url) = fresh_db_with_url(4).await;
-    let app = TestApp::with_pool(pool);
-    inflow::demo::seed(&app.pool).await.unwrap();
-    let other: String = sqlx::query_scalar(
-        "SELECT email FROM users WHERE role = 'learner' AND email <> 'learner@example.com'
-           AND timezone = (SELECT timezone FROM users WHERE email = 'learner@example.com') ORDER BY email LIMIT 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let tz: String =
-        sqlx::query_scalar("SELECT timezone FROM users WHERE email = 'learner@example.com'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    // Everyone else has chosen no digest, so only these two are in play.
-    sqlx::query("INSERT INTO notification_prefs (user_id, channel) SELECT id, 'none' FROM users")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    let (hook, seen, acked) = webhook().await;
-    let mut admin = app.signed_in("admin@example.com").await;
-    let bad = admin
-        .post(
-            "/admin/integrations",
-            &[("slack", "not a url"), ("teams", "")],
-        )
-        .await;
-    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(bad.text("#slack-error").contains("incoming-webhook"));
-    let ok = admin
-        .post("/admin/integrations", &[("slack", &hook), ("teams", "")])
-        .await;
-    assert_eq!(ok.status, StatusCode::SEE_OTHER);
-    let preview = admin.get("/admin/integrations").await;
-    assert!(
-        preview.text("main").contains("MessageCard") && preview.text("main").contains("\"blocks\"")
-    );
-    let people = format!("learner@example.com\n{other}");
-    campaign(&mut admin, "Digest week", "people", &people).await;
-    let mut leo = app.signed_in("learner@example.com").await;
-    assert_eq!(
-        leo.post("/me/notifications", &[("channel", "slack")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        leo.post("/me/notifications", &[("channel", "teams")])
-            .await
-            .status,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "Teams is not connected"
-    );
-    let mut sam = app.signed_in(&other).await;
-    assert_eq!(
-        sam.post("/me/notifications", &[("channel", "email")])
-            .await
-            .status,
-        StatusCode::SEE_OTHER
-    );
-
-    // Noon on the learners' local day: two steps of "Digest week" are out today.
-    let local_today = local_now(&tz, Utc::now()).date();
-    let t0 = release_instant(&tz, local_today, NaiveTime::from_hms_opt(12, 0, 0).unwrap());
-    let pool_b = inflow::db::pool_options(4).connect(&url).await.unwrap();
-    let a = Delivery::new(Mailer::outbox(), "http://localhost").unwrap();
-    let b = Delivery::new(Mailer::outbox(), "http://localhost").unwrap();
-
-    // Instance A dies while the webhook hangs; B runs at the same moment.
-    let crashed = tokio::time::timeout(std::time::Duration::from_secs(2), async {
-        loop {
-            tick(&app.pool, &a, t0).await.unwrap();
-        }
-    })
-    .await;
-    assert!(crashed.is_err(), "A was stopped mid-send");
-    tick(&pool_b, &b, t0).await.unwrap();
-    let digests = app.scalar_i64("SELECT count(*) FROM digests").await;
-    assert_eq!(digests, 2, "one digest row per learner for the day");
-    // After the lease, B retries: the webhook fails (500) and it is recorded.
-    let t1 = t0 + Duration::seconds(inflow::campaigns::digest::LEASE_SECONDS + 1);
-    let r = tick(&pool_b, &b, t1).await.unwrap();
-    assert_eq!((r.sent, r.failed), (0, 1));
-    let problems = admin.get("/admin/integrations").await.text("main");
-    assert!(problems.contains("500"), "{problems}");
-    // Both instances run the next minute ticks concurrently: exactly one delivery.
-    for m in [2, 3, 4, 5] {
-        let t = t1 + Duration::minutes(m);
-        let (x, y) = tokio::join!(tick(&app.pool, &a, t), tick(&pool_b, &b, t));
-        x.unwrap();
-        y.unwrap();
-    }
-    assert_eq!(
-        acked.load(Ordering::SeqCst),
-        1,
-        "Slack got exactly one digest"
-    );
-    assert_eq!(seen.load(Ordering::SeqCst), 3, "stalled, failed, delivered");
-    let mails: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM outbox WHERE to_email = $1 AND subject LIKE '%your learning for%'",
-    )
-    .bind(&other)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert_eq!(mails, 1, "exactly one email");
-    let body: String = sqlx::query_scalar(
-        "SELECT body FROM outbox WHERE to_email = $1 AND subject LIKE '%your learning for%'",
-    )
-    .bind(&other)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert!(
-        body.contains("New in Digest week: Ask one colleague"),
-        "{body}"
-    );
-    assert_eq!(
-        app.scalar_i64("SELECT count(*) FROM digests WHERE status = 'sent'")
-            .await,
-        2
-    );
-    // Later the same day nothing more is sent.
-    let later = tick(&app.pool, &a, t0 + Duration::hours(6)).await.unwrap();
-    assert_eq!(later, Default::default());
 }

@@ -12,6 +12,7 @@ mod cli;
 mod cluster;
 mod daily;
 mod db_pool;
+mod digest;
 mod goal_evidence;
 mod goals;
 mod habit;

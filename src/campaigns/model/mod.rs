@@ -1,9 +1,10 @@
 //! Pure rules of campaigns: when each step is released to one learner
 //! (`schedule`), the campaign's phase and the schedule changes it refuses
-//! once running, local release instants across time zones and DST, and
-//! the days that overrun a learner's time budget. "Now" is always an
-//! argument.
+//! once running, local release instants across time zones and DST, the
+//! days that overrun a learner's time budget, and when the daily digest is
+//! due (`digest`). "Now" is always an argument.
 
+pub mod digest;
 mod schedule;
 
 use std::collections::BTreeMap;

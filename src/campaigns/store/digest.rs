@@ -1,8 +1,9 @@
-//! SQL of the daily digest: preferences, chat integrations, who is due a
-//! digest now, and the digest rows themselves (one per learner per local
-//! day; claimed with a lease so two instances never send the same one).
+//! SQL of the daily digest: preferences, chat integrations, whom to look at
+//! now (`digest_schedule`), and the digest rows themselves (one per learner
+//! per local day; claimed with a lease so two instances never send the same
+//! one).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -61,35 +62,70 @@ pub struct DueLearner {
     pub name: String,
     pub timezone: String,
     pub channel: String,
-    pub local_date: NaiveDate,
+    /// Active, with a channel other than "none".
+    pub wants_digest: bool,
+    /// Their earliest campaign release time, else 08:00.
+    pub digest_time: NaiveTime,
+    /// A digest (sent, pending or skipped) exists for their local date.
+    pub done_today: bool,
 }
 
-/// Learners whose digest time (their earliest campaign release time, else
-/// 08:00) has come on their local date at `now` and who have no digest row
-/// for that date yet.
-pub async fn due(
+/// Take up to `limit` people whose next look (`digest_schedule`) has come
+/// by `now`, holding them until `lease_until` (`SKIP LOCKED`, so two
+/// instances take different people; a crashed instance's people come back
+/// when the lease runs out), with what deciding about their digest needs.
+pub async fn claim_due(
     c: &mut PgConnection,
     now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
     limit: i64,
 ) -> sqlx::Result<Vec<DueLearner>> {
     sqlx::query_as!(
         DueLearner,
-        r#"SELECT u.id, u.name, u.timezone, coalesce(np.channel, 'email') AS "channel!",
-                  ($1::timestamptz AT TIME ZONE u.timezone)::date AS "local_date!"
-           FROM users u LEFT JOIN notification_prefs np ON np.user_id = u.id
-           WHERE u.active AND coalesce(np.channel, 'email') <> 'none'
-             AND ($1::timestamptz AT TIME ZONE u.timezone)::time >= coalesce(
-                 (SELECT min(c.release_time) FROM campaign_enrolments e
-                  JOIN campaigns c ON c.id = e.campaign_id AND c.status = 'published'
-                  WHERE e.user_id = u.id), '08:00')
-             AND NOT EXISTS (SELECT 1 FROM digests d WHERE d.user_id = u.id
-                             AND d.local_date = ($1::timestamptz AT TIME ZONE u.timezone)::date)
-           ORDER BY u.id LIMIT $2"#,
+        r#"WITH picked AS (
+               UPDATE digest_schedule s SET next_at = $2
+               WHERE s.user_id IN (SELECT user_id FROM digest_schedule WHERE next_at <= $1
+                                   ORDER BY next_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+               RETURNING s.user_id)
+           SELECT u.id, u.name, u.timezone, coalesce(np.channel, 'email') AS "channel!",
+                  u.active AND coalesce(np.channel, 'email') <> 'none' AS "wants_digest!",
+                  coalesce((SELECT min(c.release_time) FROM campaign_enrolments e
+                            JOIN campaigns c ON c.id = e.campaign_id AND c.status = 'published'
+                            WHERE e.user_id = u.id), '08:00') AS "digest_time!",
+                  EXISTS (SELECT 1 FROM digests d WHERE d.user_id = u.id
+                          AND d.local_date = l.local_date) AS "done_today!"
+           FROM picked p JOIN users u ON u.id = p.user_id
+           LEFT JOIN notification_prefs np ON np.user_id = u.id
+           CROSS JOIN LATERAL (SELECT ($1::timestamptz AT TIME ZONE u.timezone)::date AS local_date) l
+           ORDER BY u.id"#,
         now,
+        lease_until,
         limit
     )
     .fetch_all(c)
     .await
+}
+
+/// Set each claimed person's next look (`None`: not until a change brings
+/// them back), unless a change already asked for a look now (the row no
+/// longer holds this claim's lease).
+pub async fn reschedule(
+    c: &mut PgConnection,
+    next: &[(Uuid, Option<DateTime<Utc>>)],
+    lease_until: DateTime<Utc>,
+) -> sqlx::Result<()> {
+    let (users, at): (Vec<Uuid>, Vec<Option<DateTime<Utc>>>) = next.iter().copied().unzip();
+    sqlx::query!(
+        "UPDATE digest_schedule s SET next_at = coalesce(v.next_at, 'infinity')
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS v (user_id, next_at)
+         WHERE s.user_id = v.user_id AND s.next_at = $3",
+        &users,
+        &at as &[Option<DateTime<Utc>>],
+        lease_until
+    )
+    .execute(c)
+    .await?;
+    Ok(())
 }
 
 pub async fn reviews_due_on(
