@@ -473,7 +473,7 @@ class Floor:
         for proc, out in zip(self.procs, outs):
             failed = re.search(r"number of failed transactions: (\d+)", out)
             if proc.returncode != 0 or (failed and int(failed.group(1)) > 0):
-                sys.exit(f"pgbench failed\n{out}")
+                sys.exit(f"pgbench failed (exit status {proc.returncode})\n{out}")
         done = []
         for f in glob.glob(self.prefix + ".*"):
             with open(f) as log_file:

@@ -18,7 +18,7 @@ use super::views::{
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::web::{PageCtx, redirect_with_flash, render};
+use crate::web::{PageCtx, Pagination, redirect_with_flash, render};
 
 async fn campaign_and_steps(state: &AppState, id: Uuid) -> AppResult<(Campaign, Vec<Step>)> {
     let mut c = state.db.acquire().await?;
@@ -67,22 +67,42 @@ fn rows(camp: &Campaign, steps: &[Step], people: Vec<reports::Participant>) -> V
         .collect()
 }
 
+/// Who got what shows this many people a page.
+pub const PEOPLE_PER_PAGE: i64 = 50;
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct TeamQuery {
+pub struct PeopleQuery {
     team: String,
+    q: String,
+    page: Option<i64>,
+}
+
+impl PeopleQuery {
+    fn who(&self, campaign: Uuid) -> reports::Who<'_> {
+        reports::Who {
+            campaign,
+            team: self.team.parse().ok(),
+            q: &self.q,
+        }
+    }
 }
 
 pub async fn people(
     State(state): State<AppState>,
     page: PageCtx,
     Path(id): Path<Uuid>,
-    Query(q): Query<TeamQuery>,
+    Query(q): Query<PeopleQuery>,
 ) -> AppResult<Html<String>> {
     let (camp, steps) = campaign_and_steps(&state, id).await?;
-    let team = q.team.parse::<Uuid>().ok();
+    let who = q.who(id);
     let mut c = state.db.acquire().await?;
-    let people = reports::participants(&mut c, id, team).await?;
+    let pager = Pagination::new(
+        q.page,
+        PEOPLE_PER_PAGE,
+        reports::count_participants(&mut c, &who).await?,
+    );
+    let people = reports::participants(&mut c, &who, Some(pager.per_page), pager.offset()).await?;
     let teams = crate::people::store::teams(&mut c).await?;
     render(&PeoplePage {
         page,
@@ -90,7 +110,9 @@ pub async fn people(
         campaign: camp,
         steps,
         teams,
-        team,
+        team: who.team,
+        q: q.q.trim().to_owned(),
+        pager,
         today: org_today(),
     })
 }
@@ -98,11 +120,11 @@ pub async fn people(
 pub async fn people_csv(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
-    Query(q): Query<TeamQuery>,
+    Query(q): Query<PeopleQuery>,
 ) -> AppResult<Response> {
     let (camp, steps) = campaign_and_steps(&state, id).await?;
     let people =
-        reports::participants(&mut *state.db.acquire().await?, id, q.team.parse().ok()).await?;
+        reports::participants(&mut *state.db.acquire().await?, &q.who(id), None, 0).await?;
     let mut w = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| AppError::Internal(e.into());
     let mut head = vec![
@@ -201,32 +223,32 @@ pub async fn results(
     Path(id): Path<Uuid>,
 ) -> AppResult<Html<String>> {
     let (camp, steps) = campaign_and_steps(&state, id).await?;
-    let people = reports::participants(&mut *state.db.acquire().await?, id, None).await?;
-    let enrolled = people.len() as i64;
-    let started = people.iter().filter(|p| !p.done.is_empty()).count() as i64;
-    let completed = people
-        .iter()
-        .filter(|p| !steps.is_empty() && steps.iter().all(|s| p.done.contains(&s.id)))
-        .count() as i64;
+    let mut c = state.db.acquire().await?;
     let week_ago = Utc::now() - chrono::Duration::days(7);
-    let active = people
-        .iter()
-        .filter(|p| p.last_done.is_some_and(|d| d > week_ago))
-        .count() as i64;
+    let t = reports::totals(&mut c, id, steps.len() as i64, week_ago).await?;
+    let done = reports::done_by_step(&mut c, id).await?;
     let funnel = steps
         .iter()
         .map(|s| {
-            let n = people.iter().filter(|p| p.done.contains(&s.id)).count() as i64;
-            (s.position, s.title.clone(), n, model::percent(n, enrolled))
+            let n = done
+                .iter()
+                .find(|(step, _)| *step == s.id)
+                .map_or(0, |(_, n)| *n);
+            (
+                s.position,
+                s.title.clone(),
+                n,
+                model::percent(n, t.enrolled),
+            )
         })
         .collect();
     render(&ResultsPage {
         page,
         campaign: camp,
-        enrolled,
-        started,
-        completed,
-        active,
+        enrolled: t.enrolled,
+        started: t.started,
+        completed: t.completed,
+        active: t.active,
         funnel,
     })
 }

@@ -17,7 +17,7 @@ use super::store::{Campaign, ListRow, Step};
 use crate::library::store::topics::Topic;
 use crate::people::store::TeamRow;
 use crate::reflections::store::Prompt;
-use crate::web::{FormErrors, PageCtx};
+use crate::web::{FormErrors, PageCtx, Pagination};
 
 pub fn day(d: &NaiveDate) -> String {
     d.format("%a %-d %b").to_string()
@@ -255,6 +255,9 @@ pub struct PeoplePage {
     pub rows: Vec<Row>,
     pub teams: Vec<TeamRow>,
     pub team: Option<Uuid>,
+    /// The name or email searched for.
+    pub q: String,
+    pub pager: Pagination,
     pub today: NaiveDate,
 }
 
@@ -262,8 +265,19 @@ impl PeoplePage {
     pub fn is_team(&self, id: &Uuid) -> bool {
         self.team == Some(*id)
     }
-    pub fn team_query(&self) -> String {
-        self.team.map(|t| format!("?team={t}")).unwrap_or_default()
+    /// The team and search as a query string (`team=…&q=…`), for the CSV
+    /// link and the pager.
+    pub fn filter_query(&self) -> String {
+        let team = self.team.map(|t| t.to_string()).unwrap_or_default();
+        serde_urlencoded::to_string([("team", team.as_str()), ("q", self.q.as_str())])
+            .unwrap_or_default()
+    }
+    pub fn pager_base(&self) -> String {
+        format!(
+            "/admin/campaigns/{}/people?{}&",
+            self.campaign.id,
+            self.filter_query()
+        )
     }
 }
 

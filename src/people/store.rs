@@ -19,7 +19,8 @@ pub struct PersonRow {
     pub manager_email: Option<String>,
 }
 
-fn like(q: &str) -> String {
+/// A LIKE pattern matching `q` anywhere, lower-cased, its wildcards escaped.
+pub(crate) fn like(q: &str) -> String {
     format!(
         "%{}%",
         q.trim()

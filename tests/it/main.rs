@@ -6,6 +6,7 @@ mod harness;
 
 mod auth;
 mod browser;
+mod campaign_reports;
 mod campaigns;
 mod capture;
 mod cli;

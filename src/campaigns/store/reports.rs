@@ -30,38 +30,131 @@ pub struct Participant {
     pub pause_ends: Vec<NaiveDate>,
     pub campaign_pauses: i64,
     pub done: Vec<Uuid>,
-    pub last_done: Option<DateTime<Utc>>,
 }
 
-/// Everyone enrolled in a campaign (optionally one team's), by name.
+/// Which participants: one team's or everyone's, and those whose name or
+/// email contains `q` (any case; empty for all).
+pub struct Who<'a> {
+    pub campaign: Uuid,
+    pub team: Option<Uuid>,
+    pub q: &'a str,
+}
+
+/// How many participants match. (Here and below, the enrolments are read
+/// in one of two branches, gated on whether a team is asked for, so that a
+/// prepared statement's generic plan still finds a team's people by the
+/// team index rather than walking the whole campaign.)
+pub async fn count_participants(c: &mut PgConnection, who: &Who<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"WITH members AS (
+               SELECT e.user_id FROM campaign_enrolments e
+               WHERE e.campaign_id = $1 AND $2::uuid IS NULL
+               UNION ALL
+               SELECT e.user_id FROM users t
+               JOIN campaign_enrolments e ON e.campaign_id = $1 AND e.user_id = t.id
+               WHERE t.team_id = $2)
+           SELECT count(*) AS "n!" FROM members m JOIN users u ON u.id = m.user_id
+           WHERE $3 = '' OR lower(u.name) LIKE $4 OR u.email LIKE $4"#,
+        who.campaign,
+        who.team,
+        who.q.trim(),
+        crate::people::store::like(who.q)
+    )
+    .fetch_one(c)
+    .await
+}
+
+/// The matching participants by name, `limit` of them from `offset` (no
+/// limit: all), each with their schedule's inputs and done steps. The page
+/// of people is picked first, so the per-person arrays are built only for it.
 pub async fn participants(
     c: &mut PgConnection,
-    campaign: Uuid,
-    team: Option<Uuid>,
+    who: &Who<'_>,
+    limit: Option<i64>,
+    offset: i64,
 ) -> sqlx::Result<Vec<Participant>> {
     sqlx::query_as!(
         Participant,
-        r#"SELECT u.id AS user_id, u.name, u.email, t.name AS "team?", u.timezone, e.enrolled_on,
-                  e.released_all_at IS NOT NULL AS "released_all!",
-                  ARRAY(SELECT starts_on FROM (SELECT starts_on, ends_on FROM habit_pauses h WHERE h.user_id = u.id
-                         UNION ALL SELECT starts_on, ends_on FROM campaign_pauses p WHERE p.user_id = u.id AND p.campaign_id = e.campaign_id) x
+        r#"WITH members AS (
+               SELECT e.user_id, e.enrolled_on, e.released_all_at FROM campaign_enrolments e
+               WHERE e.campaign_id = $1 AND $2::uuid IS NULL
+               UNION ALL
+               SELECT e.user_id, e.enrolled_on, e.released_all_at FROM users t
+               JOIN campaign_enrolments e ON e.campaign_id = $1 AND e.user_id = t.id
+               WHERE t.team_id = $2
+           ), picked AS (
+               SELECT u.id, u.name, u.email, u.team_id, u.timezone, m.enrolled_on, m.released_all_at
+               FROM members m JOIN users u ON u.id = m.user_id
+               WHERE $3 = '' OR lower(u.name) LIKE $4 OR u.email LIKE $4
+               ORDER BY lower(u.name), u.id LIMIT $5 OFFSET $6)
+           SELECT p.id AS user_id, p.name, p.email, t.name AS "team?", p.timezone, p.enrolled_on AS "enrolled_on!",
+                  p.released_all_at IS NOT NULL AS "released_all!",
+                  ARRAY(SELECT starts_on FROM (SELECT starts_on, ends_on FROM habit_pauses h WHERE h.user_id = p.id
+                         UNION ALL SELECT starts_on, ends_on FROM campaign_pauses cp WHERE cp.user_id = p.id AND cp.campaign_id = $1) x
                         ORDER BY starts_on, ends_on) AS "pause_starts!",
-                  ARRAY(SELECT ends_on FROM (SELECT starts_on, ends_on FROM habit_pauses h WHERE h.user_id = u.id
-                         UNION ALL SELECT starts_on, ends_on FROM campaign_pauses p WHERE p.user_id = u.id AND p.campaign_id = e.campaign_id) x
+                  ARRAY(SELECT ends_on FROM (SELECT starts_on, ends_on FROM habit_pauses h WHERE h.user_id = p.id
+                         UNION ALL SELECT starts_on, ends_on FROM campaign_pauses cp WHERE cp.user_id = p.id AND cp.campaign_id = $1) x
                         ORDER BY starts_on, ends_on) AS "pause_ends!",
-                  (SELECT count(*) FROM campaign_pauses p WHERE p.user_id = u.id AND p.campaign_id = e.campaign_id) AS "campaign_pauses!",
-                  ARRAY(SELECT step_id FROM campaign_progress pr WHERE pr.user_id = u.id AND pr.campaign_id = e.campaign_id) AS "done!",
-                  (SELECT max(done_at) FROM campaign_progress pr WHERE pr.user_id = u.id AND pr.campaign_id = e.campaign_id) AS "last_done?"
-           FROM campaign_enrolments e
-           JOIN users u ON u.id = e.user_id
-           LEFT JOIN teams t ON t.id = u.team_id
-           WHERE e.campaign_id = $1 AND ($2::uuid IS NULL OR u.team_id = $2)
-           ORDER BY lower(u.name), u.id"#,
-        campaign,
-        team
+                  (SELECT count(*) FROM campaign_pauses cp WHERE cp.user_id = p.id AND cp.campaign_id = $1) AS "campaign_pauses!",
+                  ARRAY(SELECT step_id FROM campaign_progress pr WHERE pr.user_id = p.id AND pr.campaign_id = $1) AS "done!"
+           FROM picked p LEFT JOIN teams t ON t.id = p.team_id
+           ORDER BY lower(p.name), p.id"#,
+        who.campaign,
+        who.team,
+        who.q.trim(),
+        crate::people::store::like(who.q),
+        limit,
+        offset
     )
     .fetch_all(c)
     .await
+}
+
+/// A campaign's results over everyone enrolled: how many are enrolled,
+/// have done a step, have done every step (of `steps`), and did one since
+/// `since`.
+pub struct Totals {
+    pub enrolled: i64,
+    pub started: i64,
+    pub completed: i64,
+    pub active: i64,
+}
+
+pub async fn totals(
+    c: &mut PgConnection,
+    campaign: Uuid,
+    steps: i64,
+    since: DateTime<Utc>,
+) -> sqlx::Result<Totals> {
+    sqlx::query_as!(
+        Totals,
+        r#"SELECT count(*) AS "enrolled!",
+                  count(*) FILTER (WHERE d.n > 0) AS "started!",
+                  count(*) FILTER (WHERE $2::bigint > 0 AND d.n >= $2::bigint) AS "completed!",
+                  count(*) FILTER (WHERE d.last > $3) AS "active!"
+           FROM campaign_enrolments e
+           LEFT JOIN (SELECT user_id, count(*) AS n, max(done_at) AS last FROM campaign_progress
+                      WHERE campaign_id = $1 GROUP BY user_id) d ON d.user_id = e.user_id
+           WHERE e.campaign_id = $1"#,
+        campaign,
+        steps,
+        since
+    )
+    .fetch_one(c)
+    .await
+}
+
+/// How many of the people enrolled have done each step.
+pub async fn done_by_step(c: &mut PgConnection, campaign: Uuid) -> sqlx::Result<Vec<(Uuid, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT pr.step_id, count(*) AS "n!" FROM campaign_progress pr
+           JOIN campaign_enrolments e ON e.campaign_id = pr.campaign_id AND e.user_id = pr.user_id
+           WHERE pr.campaign_id = $1 GROUP BY pr.step_id"#,
+        campaign
+    )
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.step_id, r.n)).collect())
 }
 
 /// "Release everything now" to one learner.
