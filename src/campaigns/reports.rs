@@ -79,6 +79,20 @@ pub struct PeopleQuery {
 }
 
 impl PeopleQuery {
+    /// Back to the list as it was (team, search, page), rebuilt from the
+    /// parsed values so nothing else rides along.
+    fn back_to(&self, campaign: Uuid) -> String {
+        let team = self.team.parse::<Uuid>().map(|t| t.to_string());
+        let page = self.page.map(|p| p.to_string());
+        let query = serde_urlencoded::to_string([
+            ("team", team.as_deref().unwrap_or("")),
+            ("q", self.q.trim()),
+            ("page", page.as_deref().unwrap_or("")),
+        ])
+        .unwrap_or_default();
+        format!("/admin/campaigns/{campaign}/people?{query}")
+    }
+
     fn who(&self, campaign: Uuid) -> reports::Who<'_> {
         reports::Who {
             campaign,
@@ -172,9 +186,10 @@ pub struct OverrideForm {
 pub async fn override_learner(
     State(state): State<AppState>,
     Path((id, user)): Path<(Uuid, Uuid)>,
+    Query(q): Query<PeopleQuery>,
     Form(f): Form<OverrideForm>,
 ) -> AppResult<Response> {
-    let back = format!("/admin/campaigns/{id}/people");
+    let back = q.back_to(id);
     let mut c = state.db.acquire().await?;
     let msg = match f.action.as_str() {
         "release_all" => {

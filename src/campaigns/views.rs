@@ -272,6 +272,10 @@ impl PeoplePage {
         serde_urlencoded::to_string([("team", team.as_str()), ("q", self.q.as_str())])
             .unwrap_or_default()
     }
+    /// The filter and this page, for the override forms to come back to.
+    pub fn here_query(&self) -> String {
+        format!("{}&page={}", self.filter_query(), self.pager.page)
+    }
     pub fn pager_base(&self) -> String {
         format!(
             "/admin/campaigns/{}/people?{}&",

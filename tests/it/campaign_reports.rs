@@ -75,6 +75,21 @@ async fn who_got_what_pages_and_searches_and_results_count_everyone() {
     let second = admin.get(&next_href).await;
     assert_eq!(second.texts("tbody tr").len(), 10);
     assert!(second.texts("tbody th[scope=row]")[0].starts_with("Zz 51"));
+    // A change for one person comes back to the same page of the same team.
+    let action = second
+        .doc()
+        .select(&scraper::Selector::parse("tbody form").unwrap())
+        .next()
+        .expect("an override form")
+        .value()
+        .attr("action")
+        .unwrap()
+        .to_owned();
+    let released = admin.post(&action, &[("action", "release_all")]).await;
+    assert_eq!(released.status, StatusCode::SEE_OTHER);
+    assert_eq!(released.location(), format!("{base}?team={team}&q=&page=2"));
+    let after = admin.get(released.location()).await;
+    assert!(after.texts("tbody th[scope=row]")[0].contains("all released"));
     let csv = admin
         .get(&format!("/admin/campaigns/{id}/people.csv?team={team}&q="))
         .await;
