@@ -5,11 +5,11 @@ use std::collections::{HashMap, HashSet};
 
 use crate::auth::Role;
 use crate::auth::model::{is_valid_email, is_valid_timezone, normalize_email};
-use crate::web::forms::csv_line;
+use crate::web::forms::CsvLines;
 
 pub const IMPORT_COLUMNS: [&str; 6] =
     ["email", "name", "role", "manager_email", "team", "timezone"];
-pub const MAX_IMPORT_ROWS: usize = 5000;
+pub const MAX_IMPORT_ROWS: usize = 100_000;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportRow {
@@ -87,13 +87,15 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
             return plan;
         }
     };
+    let mut lines = CsvLines::new(text);
     let mut seen_emails: HashMap<String, u64> = HashMap::new();
     let mut new_teams: Vec<String> = Vec::new();
+    let mut new_team_keys: HashSet<String> = HashSet::new();
     for record in rdr.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| csv_line(text, p.byte()));
+                let line = lines.of(e.position());
                 plan.problems.push(Problem {
                     line,
                     message: format!("This line is not valid CSV: {e}"),
@@ -101,7 +103,7 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| csv_line(text, p.byte()));
+        let line = lines.of(record.position());
         if record.iter().all(|f| f.is_empty()) {
             continue;
         }
@@ -172,7 +174,7 @@ pub fn plan_import(text: &str, existing: &Existing) -> ImportPlan {
         }
         if let Some(t) = &team
             && !existing.teams.contains(&t.to_lowercase())
-            && !new_teams.iter().any(|n| n.eq_ignore_ascii_case(t))
+            && new_team_keys.insert(t.to_lowercase())
         {
             new_teams.push(t.clone());
         }

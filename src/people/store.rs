@@ -297,38 +297,63 @@ pub async fn import_snapshot(c: &mut PgConnection) -> sqlx::Result<Existing> {
     })
 }
 
-/// Write one planned row (people first, managers linked afterwards by [`link_manager`]).
-pub async fn upsert_import_row(
-    c: &mut PgConnection,
-    r: &ImportRow,
-    team_id: Option<Uuid>,
-) -> sqlx::Result<(Uuid, bool)> {
-    let row = sqlx::query!(
-        r#"INSERT INTO users (id, email, name, role, team_id, timezone) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
-               team_id = EXCLUDED.team_id, timezone = EXCLUDED.timezone, updated_at = now()
-           RETURNING id, (xmax = 0) AS "created!""#,
-        Uuid::now_v7(),
-        r.email,
-        r.name,
-        r.role.as_str(),
-        team_id,
-        r.timezone
+/// Create the import's new teams, in one statement.
+pub async fn insert_teams(c: &mut PgConnection, names: &[String]) -> sqlx::Result<()> {
+    let ids: Vec<Uuid> = names.iter().map(|_| Uuid::now_v7()).collect();
+    let names: Vec<&str> = names.iter().map(|n| n.trim()).collect();
+    sqlx::query!(
+        "INSERT INTO teams (id, name) SELECT * FROM unnest($1::uuid[], $2::text[])",
+        &ids,
+        &names as &[&str]
     )
-    .fetch_one(c)
+    .execute(c)
     .await?;
-    Ok((row.id, row.created))
+    Ok(())
 }
 
-pub async fn link_manager(
-    c: &mut PgConnection,
-    email: &str,
-    manager_email: Option<&str>,
-) -> sqlx::Result<()> {
+/// Write all planned rows in one statement (teams by name, which must
+/// exist; managers are linked afterwards by [`link_managers`]): how many
+/// people were created.
+pub async fn upsert_import_rows(c: &mut PgConnection, rows: &[ImportRow]) -> sqlx::Result<i64> {
+    let ids: Vec<Uuid> = rows.iter().map(|_| Uuid::now_v7()).collect();
+    let emails: Vec<&str> = rows.iter().map(|r| r.email.as_str()).collect();
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let roles: Vec<&str> = rows.iter().map(|r| r.role.as_str()).collect();
+    let teams: Vec<Option<&str>> = rows.iter().map(|r| r.team.as_deref()).collect();
+    let zones: Vec<&str> = rows.iter().map(|r| r.timezone.as_str()).collect();
+    sqlx::query_scalar!(
+        r#"WITH written AS (
+               INSERT INTO users (id, email, name, role, team_id, timezone)
+               SELECT v.id, v.email, v.name, v.role, t.id, v.timezone
+               FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                    AS v (id, email, name, role, team, timezone)
+               LEFT JOIN teams t ON lower(t.name) = lower(btrim(v.team))
+               ON CONFLICT (email) DO UPDATE SET name = EXCLUDED.name, role = EXCLUDED.role,
+                   team_id = EXCLUDED.team_id, timezone = EXCLUDED.timezone, updated_at = now()
+               RETURNING xmax = 0 AS created)
+           SELECT count(*) FILTER (WHERE created) AS "created!" FROM written"#,
+        &ids,
+        &emails as &[&str],
+        &names as &[&str],
+        &roles as &[&str],
+        &teams as &[Option<&str>],
+        &zones as &[&str]
+    )
+    .fetch_one(c)
+    .await
+}
+
+/// Set each row's manager (none when the row names none), in one statement.
+pub async fn link_managers(c: &mut PgConnection, rows: &[ImportRow]) -> sqlx::Result<()> {
+    let emails: Vec<&str> = rows.iter().map(|r| r.email.as_str()).collect();
+    let managers: Vec<Option<&str>> = rows.iter().map(|r| r.manager_email.as_deref()).collect();
     sqlx::query!(
-        "UPDATE users SET manager_id = (SELECT id FROM users WHERE email = $2) WHERE email = $1",
-        email,
-        manager_email
+        "UPDATE users u SET manager_id = m.id
+         FROM unnest($1::text[], $2::text[]) AS v (email, manager)
+         LEFT JOIN users m ON m.email = v.manager
+         WHERE u.email = v.email AND u.manager_id IS DISTINCT FROM m.id",
+        &emails as &[&str],
+        &managers as &[Option<&str>]
     )
     .execute(c)
     .await?;

@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::forms::PersonInput;
-use super::model::ImportPlan;
+use super::model::{ImportPlan, ImportRow};
 use super::store::{PersonRow, TeamRow};
 use crate::auth::Role;
 use crate::web::{FormErrors, PageCtx, Pagination};
@@ -57,6 +57,21 @@ pub struct ImportPage {
     pub csv: String,
     pub plan: Option<ImportPlan>,
     pub errors: FormErrors,
+}
+
+/// The check of a file lists this many rows; the rest are counted.
+pub const PREVIEW_ROWS: usize = 200;
+
+impl ImportPage {
+    /// The rows the check lists (the first [`PREVIEW_ROWS`]).
+    pub fn shown(&self) -> &[ImportRow] {
+        let rows = self.plan.as_ref().map_or(&[][..], |p| &p.rows[..]);
+        &rows[..rows.len().min(PREVIEW_ROWS)]
+    }
+    /// Rows of the file not listed.
+    pub fn not_shown(&self) -> usize {
+        self.plan.as_ref().map_or(0, |p| p.rows.len()) - self.shown().len()
+    }
 }
 
 #[derive(Template)]

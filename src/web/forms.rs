@@ -31,16 +31,45 @@ impl FormErrors {
     }
 }
 
-/// The 1-based line on which byte `offset` of `text` stands (counts `\n`, so
-/// Windows line endings number the same as Unix ones).
-pub fn csv_line(text: &str, offset: u64) -> u64 {
-    let bytes = text.as_bytes();
-    let mut end = (offset as usize).min(bytes.len());
-    // With CRLF the reader reports a record as starting at the end of the line before it.
-    while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
-        end += 1;
+/// Line numbers of a CSV text's records, counted as the reader moves on:
+/// each byte is looked at once, so a file of 100,000 lines is numbered in
+/// one pass rather than recounted from the top for every record.
+pub struct CsvLines<'a> {
+    bytes: &'a [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'a> CsvLines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        CsvLines {
+            bytes: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
     }
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+
+    /// The 1-based line on which byte `offset` stands (counts `\n`, so
+    /// Windows line endings number the same as Unix ones).
+    pub fn line(&mut self, offset: u64) -> u64 {
+        let bytes = self.bytes;
+        let mut end = (offset as usize).min(bytes.len());
+        // With CRLF the reader reports a record as starting at the end of the line before it.
+        while end < bytes.len() && matches!(bytes[end], b'\r' | b'\n') {
+            end += 1;
+        }
+        if end < self.at {
+            (self.at, self.line) = (0, 1);
+        }
+        self.line += bytes[self.at..end].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.at = end;
+        self.line
+    }
+
+    /// The line of a record's (or an error's) position; 0 when it has none.
+    pub fn of(&mut self, pos: Option<&csv::Position>) -> u64 {
+        pos.map_or(0, |p| self.line(p.byte()))
+    }
 }
 
 /// A CSV reader positioned after a header line that names every one of
@@ -124,4 +153,31 @@ pub async fn read_csv_upload(
         run,
         checked,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CsvLines;
+
+    fn record_lines(text: &str) -> Vec<u64> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        let mut lines = CsvLines::new(text);
+        rdr.records()
+            .map(|r| lines.of(r.unwrap().position()))
+            .collect()
+    }
+
+    #[test]
+    fn records_are_numbered_by_the_line_they_start_on() {
+        assert_eq!(record_lines("a,b\nc,d\ne,f\n"), [1, 2, 3]);
+        assert_eq!(record_lines("a,b\r\nc,d\r\ne,f\r\n"), [1, 2, 3], "CRLF");
+        // A quoted field may span lines; the next record starts further down.
+        assert_eq!(record_lines("a,\"x\ny\"\nc,d\n"), [1, 3]);
+        // Asked out of order, it counts again from the top.
+        let text = "a\nb\nc\n";
+        let mut lines = CsvLines::new(text);
+        assert_eq!((lines.line(4), lines.line(0), lines.line(2)), (3, 1, 2));
+    }
 }

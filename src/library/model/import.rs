@@ -41,10 +41,6 @@ impl LinkPlan {
     }
 }
 
-fn line_of(text: &str, pos: Option<&csv::Position>) -> u64 {
-    pos.map_or(0, |p| crate::web::forms::csv_line(text, p.byte()))
-}
-
 fn reader(text: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
@@ -84,19 +80,20 @@ pub fn plan(
             return plan;
         }
     };
+    let mut lines = crate::web::forms::CsvLines::new(text);
     let mut seen: HashMap<String, u64> = HashMap::new();
     for record in rdr.records() {
         let record = match record {
             Ok(r) => r,
             Err(e) => {
                 plan.problems.push(Problem {
-                    line: line_of(text, e.position()),
+                    line: lines.of(e.position()),
                     message: format!("This line is not valid CSV: {e}"),
                 });
                 continue;
             }
         };
-        let line = line_of(text, record.position());
+        let line = lines.of(record.position());
         if record.iter().all(str::is_empty) {
             continue;
         }
