@@ -97,7 +97,7 @@ async fn edit_page(
         input,
         errors,
         topics: crate::library::store::topics::all(&mut c).await?,
-        teams: crate::people::store::teams(&mut c).await?,
+        teams: crate::people::store::team_names(&mut c).await?,
         steps,
         locked,
         step: StepInput {

@@ -117,7 +117,7 @@ pub async fn people(
         reports::count_participants(&mut c, &who).await?,
     );
     let people = reports::participants(&mut c, &who, Some(pager.per_page), pager.offset()).await?;
-    let teams = crate::people::store::teams(&mut c).await?;
+    let teams = crate::people::store::team_names(&mut c).await?;
     render(&PeoplePage {
         page,
         rows: rows(&camp, &steps, people),

@@ -15,7 +15,7 @@ use super::store::posts::Post;
 use super::store::reports::{Participant, TeamCampaignRow};
 use super::store::{Campaign, ListRow, Step};
 use crate::library::store::topics::Topic;
-use crate::people::store::TeamRow;
+use crate::people::store::TeamName;
 use crate::reflections::store::Prompt;
 use crate::web::{FormErrors, PageCtx, Pagination};
 
@@ -145,7 +145,7 @@ pub struct AdminEditPage {
     pub input: CampaignInput,
     pub errors: FormErrors,
     pub topics: Vec<Topic>,
-    pub teams: Vec<TeamRow>,
+    pub teams: Vec<TeamName>,
     pub steps: Vec<Step>,
     pub locked: usize,
     pub step: StepInput,
@@ -253,7 +253,7 @@ pub struct PeoplePage {
     pub campaign: Campaign,
     pub steps: Vec<Step>,
     pub rows: Vec<Row>,
-    pub teams: Vec<TeamRow>,
+    pub teams: Vec<TeamName>,
     pub team: Option<Uuid>,
     /// The name or email searched for.
     pub q: String,

@@ -44,7 +44,7 @@ pub async fn list(
 }
 
 pub async fn new_form(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
-    let teams = store::teams(&mut *state.db.acquire().await?).await?;
+    let teams = store::team_names(&mut *state.db.acquire().await?).await?;
     let input = PersonInput {
         role: "learner".into(),
         timezone: "UTC".into(),
@@ -102,7 +102,7 @@ async fn form_again(
     errors: FormErrors,
     person: Option<store::PersonRow>,
 ) -> AppResult<Response> {
-    let teams = store::teams(&mut *state.db.acquire().await?).await?;
+    let teams = store::team_names(&mut *state.db.acquire().await?).await?;
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &PersonFormPage {
@@ -209,7 +209,7 @@ pub async fn edit_form(
 ) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
     let p = store::person(&mut c, id).await?;
-    let teams = store::teams(&mut c).await?;
+    let teams = store::team_names(&mut c).await?;
     let input = PersonInput {
         email: p.email.clone(),
         name: p.name.clone(),

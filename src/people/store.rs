@@ -196,12 +196,50 @@ pub struct TeamRow {
     pub members: i64,
 }
 
-pub async fn teams(c: &mut PgConnection) -> sqlx::Result<Vec<TeamRow>> {
+/// A team as pickers show it.
+#[derive(Debug, Clone)]
+pub struct TeamName {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// Every team by name, for pickers (no counting of members).
+pub async fn team_names(c: &mut PgConnection) -> sqlx::Result<Vec<TeamName>> {
+    sqlx::query_as!(TeamName, "SELECT id, name FROM teams ORDER BY lower(name)")
+        .fetch_all(c)
+        .await
+}
+
+/// How many teams' names contain `q` (any case; empty for all).
+pub async fn count_teams(c: &mut PgConnection, q: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM teams WHERE $1 = '' OR lower(name) LIKE $2"#,
+        q.trim(),
+        like(q)
+    )
+    .fetch_one(c)
+    .await
+}
+
+/// A page of the teams whose names contain `q`, by name, with their active
+/// members counted for that page only.
+pub async fn team_page(
+    c: &mut PgConnection,
+    q: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<TeamRow>> {
     sqlx::query_as!(
         TeamRow,
-        r#"SELECT t.id, t.name, count(u.id) AS "members!" FROM teams t
-           LEFT JOIN users u ON u.team_id = t.id AND u.active
-           GROUP BY t.id ORDER BY lower(t.name)"#
+        r#"SELECT t.id, t.name,
+                  (SELECT count(*) FROM users u WHERE u.team_id = t.id AND u.active) AS "members!"
+           FROM (SELECT id, name FROM teams WHERE $1 = '' OR lower(name) LIKE $2
+                 ORDER BY lower(name) LIMIT $3 OFFSET $4) t
+           ORDER BY lower(t.name)"#,
+        q.trim(),
+        like(q),
+        limit,
+        offset
     )
     .fetch_all(c)
     .await

@@ -1,6 +1,6 @@
 //! Admin screens for teams: list, create, rename, members.
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use crate::admin::store::record as audit;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
-use crate::web::{FormErrors, PageCtx, redirect_with_flash, render, render_status};
+use crate::web::{FormErrors, PageCtx, Pagination, redirect_with_flash, render, render_status};
 
 #[derive(Deserialize)]
 pub struct TeamForm {
@@ -37,14 +37,43 @@ async fn check_name(c: &mut PgConnection, name: &str, me: Option<Uuid>) -> AppRe
     Ok(e)
 }
 
-pub async fn list(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
-    let teams = store::teams(&mut *state.db.acquire().await?).await?;
-    render(&TeamsPage {
+/// The teams list shows this many a page.
+pub const TEAMS_PER_PAGE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    q: String,
+    page: Option<i64>,
+}
+
+/// The page of teams for a search, with a new team's form (`name`, errors).
+async fn teams_page(
+    c: &mut PgConnection,
+    page: PageCtx,
+    q: ListQuery,
+    name: String,
+    errors: FormErrors,
+) -> AppResult<TeamsPage> {
+    let pager = Pagination::new(q.page, TEAMS_PER_PAGE, store::count_teams(c, &q.q).await?);
+    let teams = store::team_page(c, &q.q, pager.per_page, pager.offset()).await?;
+    Ok(TeamsPage {
         page,
         teams,
-        name: String::new(),
-        errors: FormErrors::new(),
+        q: q.q.trim().to_owned(),
+        pager,
+        name,
+        errors,
     })
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Html<String>> {
+    let mut c = state.db.acquire().await?;
+    render(&teams_page(&mut c, page, q, String::new(), FormErrors::new()).await?)
 }
 
 pub async fn create(
@@ -56,16 +85,8 @@ pub async fn create(
     let mut tx = state.db.begin().await?;
     let errors = check_name(&mut tx, &f.name, None).await?;
     if !errors.is_empty() {
-        let teams = store::teams(&mut tx).await?;
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &TeamsPage {
-                page,
-                teams,
-                name: f.name,
-                errors,
-            },
-        );
+        let again = teams_page(&mut tx, page, ListQuery::default(), f.name, errors).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &again);
     }
     let id = store::insert_team(&mut tx, &f.name).await?;
     audit(

@@ -4,7 +4,7 @@ use askama::Template;
 
 use super::forms::PersonInput;
 use super::model::{ImportPlan, ImportRow};
-use super::store::{PersonRow, TeamRow};
+use super::store::{PersonRow, TeamName, TeamRow};
 use crate::auth::Role;
 use crate::web::{FormErrors, PageCtx, Pagination};
 
@@ -37,7 +37,7 @@ pub struct PersonFormPage {
     pub action: String,
     pub input: PersonInput,
     pub errors: FormErrors,
-    pub teams: Vec<TeamRow>,
+    pub teams: Vec<TeamName>,
     pub person: Option<PersonRow>,
 }
 
@@ -79,8 +79,19 @@ impl ImportPage {
 pub struct TeamsPage {
     pub page: PageCtx,
     pub teams: Vec<TeamRow>,
+    /// The name searched for.
+    pub q: String,
+    pub pager: Pagination,
     pub name: String,
     pub errors: FormErrors,
+}
+
+impl TeamsPage {
+    /// The list URL with the current search, ready for `page=N`.
+    pub fn pager_base(&self) -> String {
+        let q = percent_encoding::utf8_percent_encode(&self.q, percent_encoding::NON_ALPHANUMERIC);
+        format!("/admin/teams?q={q}&")
+    }
 }
 
 #[derive(Template)]

@@ -206,6 +206,31 @@ async fn teams_are_created_renamed_and_list_their_members() {
         list.texts("tbody td:first-child")
             .contains(&"Finance & Legal".to_owned())
     );
+    // Many teams: 50 a page, and a search by name.
+    sqlx::query(
+        "INSERT INTO teams (id, name) SELECT gen_random_uuid(), 'Shift ' || n FROM generate_series(1, 60) n",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let total = app.scalar_i64("SELECT count(*) FROM teams").await;
+    let first = c.get("/admin/teams").await;
+    assert_eq!(first.texts("tbody tr").len(), 50);
+    assert!(
+        first
+            .text("#teams-count")
+            .starts_with(&format!("{total} teams"))
+    );
+    let last = c.get("/admin/teams?q=&page=2").await;
+    assert_eq!(last.texts("tbody tr").len() as i64, total - 50);
+    let found = c.get("/admin/teams?q=FINANCE").await;
+    assert_eq!(
+        found.texts("tbody td:first-child"),
+        ["Finance & Legal"],
+        "any case"
+    );
+    assert_eq!(found.input_value("q").as_deref(), Some("FINANCE"));
+    assert!(found.text("#teams-count").starts_with("1 team match"));
     let product_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM teams WHERE name = 'Product'")
         .fetch_one(&app.pool)
         .await
