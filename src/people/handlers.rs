@@ -19,11 +19,12 @@ use crate::auth::{self, CurrentUser};
 use crate::error::AppResult;
 use crate::web::{FormErrors, PageCtx, Pagination, redirect_with_flash, render, render_status};
 
-#[derive(Deserialize)]
+/// A list's search and page (`?q=…&page=N`), for people and for teams.
+#[derive(Deserialize, Default)]
 pub struct ListQuery {
     #[serde(default)]
-    q: String,
-    page: Option<i64>,
+    pub q: String,
+    pub page: Option<i64>,
 }
 
 pub async fn list(

@@ -8,6 +8,7 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use super::handlers::ListQuery;
 use super::store;
 use super::views::{TeamPage, TeamsPage};
 use crate::admin::store::record as audit;
@@ -39,13 +40,6 @@ async fn check_name(c: &mut PgConnection, name: &str, me: Option<Uuid>) -> AppRe
 
 /// The teams list shows this many a page.
 pub const TEAMS_PER_PAGE: i64 = 50;
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ListQuery {
-    q: String,
-    page: Option<i64>,
-}
 
 /// The page of teams for a search, with a new team's form (`name`, errors).
 async fn teams_page(
