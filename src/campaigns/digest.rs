@@ -110,6 +110,8 @@ pub struct Delivery {
     pub mailer: Mailer,
     pub http: reqwest::Client,
     pub base_url: String,
+    /// How long one tick keeps taking batches and sending ([`BUDGET`]).
+    pub budget: std::time::Duration,
 }
 
 impl Delivery {
@@ -123,6 +125,7 @@ impl Delivery {
             mailer,
             http,
             base_url: base_url.to_owned(),
+            budget: BUDGET,
         })
     }
 }
@@ -136,9 +139,10 @@ pub struct TickReport {
 
 /// People looked at per statement.
 pub const BATCH: i64 = 500;
-/// How long one tick keeps taking batches; the next minute's tick (on this
-/// or another instance) carries on.
-const BUDGET: std::time::Duration = std::time::Duration::from_secs(45);
+/// How long one tick keeps taking batches and sending; the next minute's
+/// tick (on this or another instance) carries on, so a slow mail server
+/// cannot hold a worker slot for the whole morning.
+pub const BUDGET: std::time::Duration = std::time::Duration::from_secs(45);
 
 /// Look at everyone whose time has come (`digest_schedule`), recording the
 /// digests now due, and deliver pending ones, a batch at a time until
@@ -168,8 +172,8 @@ pub async fn tick(pool: &PgPool, d: &Delivery, now: DateTime<Utc>) -> anyhow::Re
             next.push((l.id, look.next));
         }
         store::reschedule(&mut c, &next, lease).await?;
-        deliver(pool, &mut c, d, now, &mut report).await?;
-        if (due.len() as i64) < BATCH || started.elapsed() > BUDGET {
+        deliver(pool, &mut c, d, now, started + d.budget, &mut report).await?;
+        if (due.len() as i64) < BATCH || started.elapsed() > d.budget {
             return Ok(report);
         }
     }
@@ -213,15 +217,19 @@ async fn record(
     Ok(inserted && status == "pending")
 }
 
-/// Deliver pending digests one by one under a lease.
+/// Deliver pending digests one by one under a lease, until none is left or
+/// the wall clock reaches `until`.
 async fn deliver(
     pool: &PgPool,
     c: &mut sqlx::PgConnection,
     d: &Delivery,
     now: DateTime<Utc>,
+    until: std::time::Instant,
     report: &mut TickReport,
 ) -> anyhow::Result<()> {
-    while let Some(job) = store::claim(c, now, now + Duration::seconds(LEASE_SECONDS)).await? {
+    while std::time::Instant::now() < until
+        && let Some(job) = store::claim(c, now, now + Duration::seconds(LEASE_SECONDS)).await?
+    {
         // The outbox row (or SMTP record) and "sent" commit together.
         let mut tx = pool.begin().await?;
         match send(&mut tx, d, &job).await {

@@ -1,7 +1,8 @@
 //! The daily digest: delivered exactly once by two instances with a crash
 //! and a failing webhook; recorded at each person's own digest time, for
-//! everyone due in one tick however many; and looked at again when a change
-//! (channel, enrolment) can bring it earlier.
+//! everyone due in one tick however many; looked at again when a change
+//! (channel, enrolment) can bring it earlier; and sent within each tick's
+//! time budget when the chat server is slow.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -344,4 +345,65 @@ async fn changes_that_bring_a_digest_earlier_are_seen_at_the_next_tick() {
         digest_today(sam).await.is_some(),
         "recorded the same morning"
     );
+}
+
+/// A slow chat server does not hold a tick past its budget: it stops
+/// sending, and the next tick carries on, each digest sent once.
+#[tokio::test]
+async fn a_tick_stops_sending_at_its_budget_and_the_next_carries_on() {
+    let app = TestApp::new().await;
+    let acked = Arc::new(AtomicUsize::new(0));
+    let a = acked.clone();
+    let slow = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move || {
+            let a = a.clone();
+            async move {
+                tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+                a.fetch_add(1, Ordering::SeqCst);
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move { axum::serve(listener, slow).await });
+    sqlx::query("INSERT INTO integrations (kind, webhook_url) VALUES ('slack', $1)")
+        .bind(format!("http://127.0.0.1:{port}/hook"))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let now = Utc::now();
+    sqlx::query(
+        "WITH p AS (INSERT INTO users (id, email, name) SELECT gen_random_uuid(), 'slow' || n || '@example.com', 'Slow ' || n
+                    FROM generate_series(1, 3) n RETURNING id)
+         INSERT INTO digests (id, user_id, local_date, channel, subject, body, status, next_attempt_at, created_at)
+         SELECT gen_random_uuid(), p.id, current_date, 'slack', 'Your learning', '• one', 'pending', $1, $1 FROM p",
+    )
+    .bind(now)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    // Nobody is due a new digest: only the three pending ones are in play.
+    sqlx::query("UPDATE digest_schedule SET next_at = 'infinity'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mut d = Delivery::new(Mailer::outbox(), "http://localhost").unwrap();
+    d.budget = std::time::Duration::from_secs(1);
+    let first = tick(&app.pool, &d, now).await.unwrap();
+    assert!((1..=2).contains(&first.sent), "{first:?}");
+    let pending = app
+        .scalar_i64("SELECT count(*) FROM digests WHERE status = 'pending'")
+        .await;
+    assert_eq!(pending as usize, 3 - first.sent, "the rest wait");
+    let mut sent = first.sent;
+    for m in 1..=2 {
+        sent += tick(&app.pool, &d, now + Duration::minutes(m))
+            .await
+            .unwrap()
+            .sent;
+    }
+    assert_eq!(sent, 3);
+    assert_eq!(acked.load(Ordering::SeqCst), 3, "each sent once");
 }
