@@ -3,9 +3,9 @@
 //! learner, CSV export), results with a funnel, and a manager's team.
 
 use axum::extract::{Form, Path, Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, Response};
 use chrono::{NaiveDate, Utc};
+use futures_util::TryStreamExt;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -18,7 +18,7 @@ use super::views::{
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::web::{PageCtx, Pagination, redirect_with_flash, render};
+use crate::web::{PageCtx, Pagination, csv_stream, redirect_with_flash, render};
 
 async fn campaign_and_steps(state: &AppState, id: Uuid) -> AppResult<(Campaign, Vec<Step>)> {
     let mut c = state.db.acquire().await?;
@@ -38,33 +38,46 @@ fn pauses_of(p: &reports::Participant) -> Vec<Pause> {
         .collect()
 }
 
-/// Each participant's row of cells (done / released / unlocks on).
-fn rows(camp: &Campaign, steps: &[Step], people: Vec<reports::Participant>) -> Vec<Row> {
-    let rules = camp.rules();
-    let timing: Vec<StepTiming> = steps.iter().map(Step::timing).collect();
-    let now = Utc::now();
-    people
-        .into_iter()
-        .map(|p| {
-            let releases = model::release_dates(&rules, p.enrolled_on, &pauses_of(&p), &timing);
-            let local = model::local_now(&p.timezone, now);
-            let out = model::released(&releases, p.released_all, local, rules.release_time);
-            let cells = steps
-                .iter()
-                .zip(releases.iter().zip(out))
-                .map(|(s, (r, out))| {
-                    if p.done.contains(&s.id) {
-                        Cell::Done
-                    } else if out {
-                        Cell::Released
-                    } else {
-                        Cell::Later(r.on)
-                    }
-                })
-                .collect();
-            Row { person: p, cells }
-        })
-        .collect()
+/// What a participant's row of cells needs of the campaign.
+struct Grid {
+    rules: model::Rules,
+    timing: Vec<StepTiming>,
+    steps: Vec<Uuid>,
+    now: chrono::DateTime<Utc>,
+}
+
+impl Grid {
+    fn new(camp: &Campaign, steps: &[Step]) -> Self {
+        Grid {
+            rules: camp.rules(),
+            timing: steps.iter().map(Step::timing).collect(),
+            steps: steps.iter().map(|s| s.id).collect(),
+            now: Utc::now(),
+        }
+    }
+
+    /// One participant's cells (done / released / unlocks on).
+    fn row(&self, p: reports::Participant) -> Row {
+        let releases =
+            model::release_dates(&self.rules, p.enrolled_on, &pauses_of(&p), &self.timing);
+        let local = model::local_now(&p.timezone, self.now);
+        let out = model::released(&releases, p.released_all, local, self.rules.release_time);
+        let cells = self
+            .steps
+            .iter()
+            .zip(releases.iter().zip(out))
+            .map(|(s, (r, out))| {
+                if p.done.contains(s) {
+                    Cell::Done
+                } else if out {
+                    Cell::Released
+                } else {
+                    Cell::Later(r.on)
+                }
+            })
+            .collect();
+        Row { person: p, cells }
+    }
 }
 
 /// Who got what shows this many people a page.
@@ -120,7 +133,10 @@ pub async fn people(
     let teams = crate::people::store::team_names(&mut c).await?;
     render(&PeoplePage {
         page,
-        rows: rows(&camp, &steps, people),
+        rows: {
+            let grid = Grid::new(&camp, &steps);
+            people.into_iter().map(|p| grid.row(p)).collect()
+        },
         campaign: camp,
         steps,
         teams,
@@ -131,48 +147,43 @@ pub async fn people(
     })
 }
 
+/// Who got what as CSV (the list's team and search, every match), streamed
+/// as the rows arrive.
 pub async fn people_csv(
     State(state): State<AppState>,
     Path(id): Path<Uuid>,
     Query(q): Query<PeopleQuery>,
 ) -> AppResult<Response> {
     let (camp, steps) = campaign_and_steps(&state, id).await?;
-    let people =
-        reports::participants(&mut *state.db.acquire().await?, &q.who(id), None, 0).await?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let io = |e: csv::Error| AppError::Internal(e.into());
-    let mut head = vec![
-        "name".to_owned(),
-        "email".into(),
-        "team".into(),
-        "enrolled_on".into(),
-    ];
-    head.extend(steps.iter().map(|s| format!("{}. {}", s.position, s.title)));
-    w.write_record(&head).map_err(io)?;
-    for r in rows(&camp, &steps, people) {
-        let mut line = vec![
-            r.person.name.clone(),
-            r.person.email.clone(),
-            r.person.team.clone().unwrap_or_default(),
-            r.person.enrolled_on.to_string(),
-        ];
-        line.extend(r.cells.iter().map(Cell::csv));
-        w.write_record(&line).map_err(io)?;
-    }
-    let out = w
-        .into_inner()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"campaign-progress.csv\"".to_owned(),
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    let db = state.db.clone();
+    Ok(csv_stream::download(
+        "campaign-progress.csv",
+        move |mut sink| async move {
+            let mut head = vec![
+                "name".to_owned(),
+                "email".into(),
+                "team".into(),
+                "enrolled_on".into(),
+            ];
+            head.extend(steps.iter().map(|s| format!("{}. {}", s.position, s.title)));
+            sink.row(&head).await?;
+            let grid = Grid::new(&camp, &steps);
+            let mut c = db.acquire().await?;
+            let mut people = reports::participants_stream(&mut c, &q.who(id), None, 0);
+            while let Some(p) = people.try_next().await? {
+                let r = grid.row(p);
+                let mut line = vec![
+                    r.person.name,
+                    r.person.email,
+                    r.person.team.unwrap_or_default(),
+                    r.person.enrolled_on.to_string(),
+                ];
+                line.extend(r.cells.iter().map(Cell::csv));
+                sink.row(&line).await?;
+            }
+            Ok(sink)
+        },
+    ))
 }
 
 #[derive(Deserialize, Default)]

@@ -1,5 +1,7 @@
 //! Every SQL query of people, teams and manager links.
 
+use futures_util::TryStreamExt;
+use futures_util::stream::BoxStream;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -47,6 +49,20 @@ pub async fn list_people(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<PersonRow>> {
+    people(c, q, limit, offset).try_collect().await
+}
+
+/// Everyone, by name, as the rows arrive (for the CSV export).
+pub fn all_people(c: &mut PgConnection) -> BoxStream<'_, sqlx::Result<PersonRow>> {
+    people(c, "", i64::MAX, 0)
+}
+
+fn people<'c>(
+    c: &'c mut PgConnection,
+    q: &str,
+    limit: i64,
+    offset: i64,
+) -> BoxStream<'c, sqlx::Result<PersonRow>> {
     sqlx::query_as!(
         PersonRow,
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
@@ -60,12 +76,7 @@ pub async fn list_people(
         limit,
         offset
     )
-    .fetch_all(c)
-    .await
-}
-
-pub async fn all_people(c: &mut PgConnection) -> sqlx::Result<Vec<PersonRow>> {
-    list_people(c, "", i64::MAX, 0).await
+    .fetch(c)
 }
 
 pub async fn person(c: &mut PgConnection, id: Uuid) -> sqlx::Result<PersonRow> {

@@ -4,6 +4,7 @@
 
 pub mod around;
 pub mod assets;
+pub mod csv_stream;
 pub mod errors;
 pub mod flash;
 pub mod forms;

@@ -398,6 +398,28 @@ async fn a_large_import_lands_in_one_file() {
             .await,
         6000
     );
+    // The export streams in chunks (about 500 KB here) and has everyone once.
+    let everyone = app.scalar_i64("SELECT count(*) FROM users").await;
+    let export = c.get("/admin/people/export.csv").await;
+    assert_eq!(export.status, StatusCode::OK);
+    let lines: Vec<&str> = export.body.lines().collect();
+    assert_eq!(lines.len() as i64, everyone + 1);
+    assert!(export.body.len() > 4 * 64 * 1024, "{}", export.body.len());
+    let emails: std::collections::HashSet<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(emails.len() as i64, everyone, "no row twice");
+    assert!(lines.contains(
+        &"p7-3@big.example,Person 7 3,learner,boss7@big.example,Big team 7,Asia/Tokyo,yes"
+    ));
+    let audited: String = sqlx::query_scalar(
+        "SELECT subject FROM audit_log WHERE action = 'people.export' ORDER BY at DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, format!("{everyone} people"));
 }
 
 #[tokio::test]

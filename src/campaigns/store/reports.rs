@@ -3,6 +3,8 @@
 //! one learner, and a manager's reports' campaigns.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use futures_util::TryStreamExt;
+use futures_util::stream::BoxStream;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -73,6 +75,18 @@ pub async fn participants(
     limit: Option<i64>,
     offset: i64,
 ) -> sqlx::Result<Vec<Participant>> {
+    participants_stream(c, who, limit, offset)
+        .try_collect()
+        .await
+}
+
+/// The same, as the rows arrive (for the CSV export).
+pub fn participants_stream<'c>(
+    c: &'c mut PgConnection,
+    who: &Who<'_>,
+    limit: Option<i64>,
+    offset: i64,
+) -> BoxStream<'c, sqlx::Result<Participant>> {
     sqlx::query_as!(
         Participant,
         r#"WITH members AS (
@@ -106,8 +120,7 @@ pub async fn participants(
         limit,
         offset
     )
-    .fetch_all(c)
-    .await
+    .fetch(c)
 }
 
 /// A campaign's results over everyone enrolled: how many are enrolled,
