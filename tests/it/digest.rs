@@ -1,8 +1,9 @@
 //! The daily digest: delivered exactly once by two instances with a crash
 //! and a failing webhook; recorded at each person's own digest time, for
 //! everyone due in one tick however many; looked at again when a change
-//! (channel, enrolment) can bring it earlier; and sent within each tick's
-//! time budget when the chat server is slow.
+//! (channel, enrolment, zone, active flag, a campaign's release time, a new
+//! person) can bring it earlier; and sent within each tick's time budget
+//! when the chat server is slow.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -42,10 +43,15 @@ async fn webhook() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
             }
         }),
     );
+    (serve_hook(app).await, seen, acked)
+}
+
+/// Serve `app` on a local port; the URL of its `/hook`.
+async fn serve_hook(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://127.0.0.1:{port}/hook"), seen, acked)
+    format!("http://127.0.0.1:{port}/hook")
 }
 
 #[tokio::test]
@@ -365,11 +371,8 @@ async fn a_tick_stops_sending_at_its_budget_and_the_next_carries_on() {
             }
         }),
     );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    tokio::spawn(async move { axum::serve(listener, slow).await });
     sqlx::query("INSERT INTO integrations (kind, webhook_url) VALUES ('slack', $1)")
-        .bind(format!("http://127.0.0.1:{port}/hook"))
+        .bind(serve_hook(slow).await)
         .execute(&app.pool)
         .await
         .unwrap();
@@ -406,4 +409,80 @@ async fn a_tick_stops_sending_at_its_budget_and_the_next_carries_on() {
     }
     assert_eq!(sent, 3);
     assert_eq!(acked.load(Ordering::SeqCst), 3, "each sent once");
+}
+
+/// The other writes that can bring a digest earlier ask for a look now,
+/// for the people they touch and no one else; a write that cannot (a new
+/// name) leaves the plan alone.
+#[tokio::test]
+async fn zone_active_and_campaign_changes_ask_for_a_look_now() {
+    let app = TestApp::demo().await;
+    let looking = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            let emails: Vec<String> = sqlx::query_scalar(sql).fetch_all(&pool).await.unwrap();
+            emails
+        }
+    };
+    let now_set = "SELECT u.email FROM digest_schedule s JOIN users u ON u.id = s.user_id
+                   WHERE s.next_at = '-infinity' ORDER BY u.email";
+    let plan_ahead = || async {
+        sqlx::query("UPDATE digest_schedule SET next_at = '2100-01-01Z'")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    };
+    plan_ahead().await;
+    sqlx::query("UPDATE users SET name = 'Leo M.' WHERE email = 'learner@example.com'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(
+        looking(now_set).await.is_empty(),
+        "a new name changes nothing"
+    );
+    sqlx::query("UPDATE users SET timezone = 'Asia/Tokyo' WHERE email = 'learner@example.com'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(looking(now_set).await, ["learner@example.com"]);
+
+    plan_ahead().await;
+    sqlx::query("UPDATE users SET active = false WHERE email = 'manager@example.com'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(looking(now_set).await, ["manager@example.com"]);
+
+    plan_ahead().await;
+    let campaign: uuid::Uuid = sqlx::query_scalar(
+        "SELECT campaign_id FROM campaign_enrolments GROUP BY 1 ORDER BY count(*) DESC LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE campaigns SET release_time = '07:00' WHERE id = $1")
+        .bind(campaign)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let enrolled: Vec<String> = sqlx::query_scalar(
+        "SELECT u.email FROM campaign_enrolments e JOIN users u ON u.id = e.user_id
+         WHERE e.campaign_id = $1 ORDER BY u.email",
+    )
+    .bind(campaign)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(!enrolled.is_empty());
+    assert_eq!(looking(now_set).await, enrolled, "its people, no one else");
+
+    plan_ahead().await;
+    sqlx::query(
+        "INSERT INTO users (id, email, name) VALUES (gen_random_uuid(), 'new@example.com', 'New')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(looking(now_set).await, ["new@example.com"]);
 }
