@@ -9,13 +9,14 @@ use chrono::{Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::forms::{CampaignInput, StepInput, ValidCampaign};
+use super::forms::{CampaignInput, StepInput, ValidCampaign, add_named_teams};
 use super::model::{self, Phase, StepTiming};
 use super::store::{self, Campaign, Step};
 use super::views::{AdminEditPage, AdminListPage, StepFormPage};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::people;
 use crate::web::{FormErrors, PageCtx, redirect_with_flash, render, render_status};
 
 /// The organisation's date for campaign-wide decisions (phases, locks).
@@ -38,6 +39,10 @@ pub async fn list(State(state): State<AppState>, page: PageCtx) -> AppResult<Htm
         today: org_today(),
     })
 }
+
+/// Up to this many teams, the form offers a checkbox for each; beyond, it
+/// shows the chosen ones and takes more by name.
+pub const TEAM_CHECKBOXES: i64 = 40;
 
 fn blank_input() -> CampaignInput {
     let start = org_today() + Duration::days(7);
@@ -70,6 +75,7 @@ fn input_of(c: &Campaign, people: Vec<String>) -> CampaignInput {
         release_time: c.release_time.format("%H:%M").to_string(),
         topics: c.topic_ids.iter().map(Uuid::to_string).collect(),
         teams: c.team_ids.iter().map(Uuid::to_string).collect(),
+        add_teams: String::new(),
         people: people.join("\n"),
     }
 }
@@ -90,6 +96,12 @@ async fn edit_page(
         }
         None => (Vec::new(), 0),
     };
+    let mut teams = people::store::first_team_names(&mut c, TEAM_CHECKBOXES + 1).await?;
+    let many_teams = teams.len() as i64 > TEAM_CHECKBOXES;
+    if many_teams {
+        let chosen: Vec<Uuid> = input.teams.iter().filter_map(|t| t.parse().ok()).collect();
+        teams = people::store::team_names_of(&mut c, &chosen).await?;
+    }
     Ok(AdminEditPage {
         page,
         phase: campaign.as_ref().map(|c| c.phase(org_today())),
@@ -97,7 +109,8 @@ async fn edit_page(
         input,
         errors,
         topics: crate::library::store::topics::all(&mut c).await?,
-        teams: crate::people::store::team_names(&mut c).await?,
+        teams,
+        many_teams,
         steps,
         locked,
         step: StepInput {
@@ -135,7 +148,7 @@ pub async fn create(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let input = CampaignInput::from_pairs(pairs);
-    let v = match input.validate() {
+    let v = match valid(&state, &input).await? {
         Ok(v) => v,
         Err(errors) => {
             let p = edit_page(&state, page, None, input, errors).await?;
@@ -155,6 +168,28 @@ pub async fn create(
         &format!("/admin/campaigns/{id}"),
         "Campaign saved as a draft. Add its steps, preview the timeline, then publish.",
     ))
+}
+
+/// The form's campaign, with the teams typed by name found; or the
+/// messages for the form.
+async fn valid(
+    state: &AppState,
+    input: &CampaignInput,
+) -> AppResult<Result<ValidCampaign, FormErrors>> {
+    let mut v = match input.validate() {
+        Ok(v) => v,
+        Err(errors) => return Ok(Err(errors)),
+    };
+    if !v.add_teams.is_empty() {
+        let mut c = state.db.acquire().await?;
+        let found = people::store::team_ids_by_names(&mut c, &v.add_teams).await?;
+        if let Err(why) = add_named_teams(&mut v.teams, found) {
+            let mut errors = FormErrors::new();
+            errors.add("add_teams", why);
+            return Ok(Err(errors));
+        }
+    }
+    Ok(Ok(v))
 }
 
 /// Enrol the chosen people; the message when some emails are unknown.
@@ -196,7 +231,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     let camp = campaign(&state, id).await?;
     let input = CampaignInput::from_pairs(pairs);
-    let v = match input.validate() {
+    let v = match valid(&state, &input).await? {
         Ok(v) => v,
         Err(errors) => {
             let p = edit_page(&state, page, Some(camp), input, errors).await?;

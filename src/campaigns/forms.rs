@@ -22,6 +22,9 @@ pub struct CampaignInput {
     pub release_time: String,
     pub topics: Vec<String>,
     pub teams: Vec<String>,
+    /// Teams to add by name, one per line: the picker when there are too
+    /// many teams for a checkbox each.
+    pub add_teams: String,
     /// Chosen people, one email per line (audience "people").
     pub people: String,
 }
@@ -40,6 +43,9 @@ pub struct ValidCampaign {
     pub release_time: NaiveTime,
     pub topics: Vec<Uuid>,
     pub teams: Vec<Uuid>,
+    /// Team names to add, as typed (trimmed, each once in any case); the
+    /// handler turns them into ids or says which are unknown.
+    pub add_teams: Vec<String>,
     pub people: Vec<String>,
 }
 
@@ -77,6 +83,7 @@ impl CampaignInput {
                 "release_time" => f.release_time = v,
                 "topics" => f.topics.push(v),
                 "teams" => f.teams.push(v),
+                "add_teams" => f.add_teams = v,
                 "people" => f.people = v,
                 _ => {}
             }
@@ -146,7 +153,15 @@ impl CampaignInput {
             }
         };
         let teams: Vec<Uuid> = self.teams.iter().filter_map(|t| t.parse().ok()).collect();
-        if self.audience == "teams" && teams.is_empty() {
+        let add_teams = team_lines(&self.add_teams);
+        if let Some(long) = add_teams.iter().find(|t| t.chars().count() > 120) {
+            let start: String = long.chars().take(20).collect();
+            e.add(
+                "add_teams",
+                format!("“{start}…” is longer than a team name can be."),
+            );
+        }
+        if self.audience == "teams" && teams.is_empty() && add_teams.is_empty() {
             e.add("teams", "Choose at least one team.");
         }
         let people: Vec<String> = self
@@ -183,9 +198,53 @@ impl CampaignInput {
             release_time,
             topics: self.topics.iter().filter_map(|t| t.parse().ok()).collect(),
             teams,
+            add_teams,
             people,
         })
     }
+}
+
+/// Team names from a text box: one per line (a team's name may hold a
+/// comma), trimmed, blanks dropped, each name once whatever its case, in
+/// the order typed.
+pub fn team_lines(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in text.lines().map(str::trim) {
+        if !name.is_empty() && !out.iter().any(|n| n.to_lowercase() == name.to_lowercase()) {
+            out.push(name.to_owned());
+        }
+    }
+    out
+}
+
+/// Add the teams found by name to `teams` (each once), or say which names
+/// no team has. `found` is each typed name with its team, if any.
+pub fn add_named_teams(
+    teams: &mut Vec<Uuid>,
+    found: Vec<(String, Option<Uuid>)>,
+) -> Result<(), String> {
+    let unknown: Vec<String> = found
+        .iter()
+        .filter(|(_, id)| id.is_none())
+        .map(|(name, _)| format!("“{name}”"))
+        .collect();
+    if !unknown.is_empty() {
+        let what = if unknown.len() == 1 {
+            "this name"
+        } else {
+            "these names"
+        };
+        return Err(format!(
+            "No team has {what}: {}. Check the spelling on the teams list.",
+            unknown.join(", ")
+        ));
+    }
+    for id in found.into_iter().filter_map(|(_, id)| id) {
+        if !teams.contains(&id) {
+            teams.push(id);
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -348,6 +407,55 @@ mod tests {
             ..good()
         };
         assert!(people.validate().err().expect("invalid").has("people"));
+    }
+
+    #[test]
+    fn teams_by_name_count_as_a_choice_and_are_read_once_each() {
+        assert_eq!(
+            team_lines(" Sales, North \r\n\nsales, north\nSupport\n  \nSUPPORT"),
+            vec!["Sales, North".to_owned(), "Support".to_owned()]
+        );
+        let by_name = CampaignInput {
+            audience: "teams".into(),
+            add_teams: "Support\n".into(),
+            ..good()
+        };
+        let Ok(v) = by_name.validate() else {
+            panic!("a team by name is a choice")
+        };
+        assert_eq!(v.add_teams, vec!["Support".to_owned()]);
+        assert!(v.teams.is_empty());
+        let none = CampaignInput {
+            add_teams: " \n ".into(),
+            ..by_name.clone()
+        };
+        assert!(none.validate().err().expect("invalid").has("teams"));
+        let long = CampaignInput {
+            add_teams: "x".repeat(121),
+            ..by_name
+        };
+        assert!(long.validate().err().expect("invalid").has("add_teams"));
+    }
+
+    #[test]
+    fn named_teams_join_the_chosen_ones_once_or_the_unknown_are_named() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let mut teams = vec![a];
+        let found = vec![
+            ("Support".to_owned(), Some(b)),
+            ("sales".to_owned(), Some(a)),
+        ];
+        assert_eq!(add_named_teams(&mut teams, found), Ok(()));
+        assert_eq!(teams, vec![a, b]);
+        let found = vec![
+            ("Support".to_owned(), Some(b)),
+            ("Nope".to_owned(), None),
+            ("Nor this".to_owned(), None),
+        ];
+        let mut unchanged = vec![a];
+        let why = add_named_teams(&mut unchanged, found).expect_err("unknown names");
+        assert!(why.contains("“Nope”, “Nor this”"), "{why}");
+        assert_eq!(unchanged, vec![a], "nothing added when a name is unknown");
     }
 
     #[test]

@@ -145,7 +145,10 @@ pub struct AdminEditPage {
     pub input: CampaignInput,
     pub errors: FormErrors,
     pub topics: Vec<Topic>,
+    /// The teams with a checkbox: every team, or the chosen ones when
+    /// there are too many (`many_teams`) and more are added by name.
     pub teams: Vec<TeamName>,
+    pub many_teams: bool,
     pub steps: Vec<Step>,
     pub locked: usize,
     pub step: StepInput,

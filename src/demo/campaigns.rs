@@ -199,6 +199,7 @@ fn campaign(
         release_time: NaiveTime::from_hms_opt(8, 0, 0).expect("valid time"),
         topics: Vec::new(),
         teams: Vec::new(),
+        add_teams: Vec::new(),
         people: Vec::new(),
     }
 }

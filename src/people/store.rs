@@ -221,6 +221,47 @@ pub async fn team_names(c: &mut PgConnection) -> sqlx::Result<Vec<TeamName>> {
         .await
 }
 
+/// The first `limit` teams by name, for a picker that shows a checkbox
+/// each only while there are few.
+pub async fn first_team_names(c: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<TeamName>> {
+    sqlx::query_as!(
+        TeamName,
+        "SELECT id, name FROM teams ORDER BY lower(name) LIMIT $1",
+        limit
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// The named teams among `ids`, by name (unknown ids are left out).
+pub async fn team_names_of(c: &mut PgConnection, ids: &[Uuid]) -> sqlx::Result<Vec<TeamName>> {
+    sqlx::query_as!(
+        TeamName,
+        "SELECT id, name FROM teams WHERE id = ANY($1) ORDER BY lower(name)",
+        ids
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// Each of `names` (any case) with its team's id, or `None` when no team
+/// is called that; in the order given.
+pub async fn team_ids_by_names(
+    c: &mut PgConnection,
+    names: &[String],
+) -> sqlx::Result<Vec<(String, Option<Uuid>)>> {
+    let rows = sqlx::query!(
+        r#"SELECT n.name AS "name!", t.id AS "id?"
+           FROM unnest($1::text[]) WITH ORDINALITY AS n(name, i)
+           LEFT JOIN teams t ON lower(t.name) = lower(n.name)
+           ORDER BY n.i"#,
+        names
+    )
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.name, r.id)).collect())
+}
+
 /// How many teams' names contain `q` (any case; empty for all).
 pub async fn count_teams(c: &mut PgConnection, q: &str) -> sqlx::Result<i64> {
     sqlx::query_scalar!(

@@ -7,6 +7,7 @@ mod harness;
 mod auth;
 mod browser;
 mod campaign_reports;
+mod campaign_teams;
 mod campaigns;
 mod capture;
 mod cli;
