@@ -50,6 +50,17 @@ impl Status {
             Status::Abandoned => "Abandoned",
         }
     }
+    /// The status in a word, for a table's column.
+    pub fn short(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::Proposed => "Proposed",
+            Status::Active => "Active",
+            Status::Submitted => "Submitted",
+            Status::Achieved => "Achieved",
+            Status::Abandoned => "Abandoned",
+        }
+    }
     /// Closed goals take no more evidence, check-ins or edits.
     pub fn is_open(self) -> bool {
         !matches!(self, Status::Achieved | Status::Abandoned)
@@ -222,6 +233,29 @@ impl DayClock {
             last_checkin: last_checkin_at.map(|at| at.with_timezone(&tz).date_naive()),
         }
     }
+}
+
+/// L&D's headline figures from goals counted per stored status (status,
+/// goals, goals with evidence): each status's goals in `Status::ALL` order,
+/// then the goals beyond draft and how many of those have evidence.
+pub fn status_figures<'a>(
+    counts: impl IntoIterator<Item = (&'a str, i64, i64)>,
+) -> (Vec<(Status, i64)>, i64, i64) {
+    let mut per = Status::ALL.map(|s| (s, 0));
+    let (mut beyond_draft, mut evidenced) = (0, 0);
+    for (status, n, with) in counts {
+        let Some(s) = Status::parse(status) else {
+            continue;
+        };
+        if let Some(slot) = per.iter_mut().find(|(st, _)| *st == s) {
+            slot.1 += n;
+        }
+        if s != Status::Draft {
+            beyond_draft += n;
+            evidenced += with;
+        }
+    }
+    (per.to_vec(), beyond_draft, evidenced)
 }
 
 #[cfg(test)]
@@ -408,5 +442,21 @@ mod tests {
             .overdue,
             1
         );
+    }
+
+    #[test]
+    fn status_figures_leave_drafts_out_of_the_evidence_share() {
+        let (per, beyond, with) = status_figures([
+            ("active", 7, 5),
+            ("draft", 3, 1),
+            ("achieved", 2, 2),
+            ("retired", 9, 9),
+        ]);
+        assert_eq!(per.len(), 6);
+        assert_eq!(per[0], (Status::Draft, 3));
+        assert_eq!(per[1], (Status::Proposed, 0));
+        assert_eq!(per[2], (Status::Active, 7));
+        assert_eq!(per[4], (Status::Achieved, 2));
+        assert_eq!((beyond, with), (9, 7));
     }
 }

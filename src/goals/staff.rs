@@ -1,19 +1,20 @@
 //! The manager's team page (a row per direct report and the "needs your
 //! attention" queue), a report's goals, L&D's counts, and the learner's export.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::model::Status;
-use super::store::{self, team};
+use super::model;
+use super::store::{self, overview, team};
 use super::views::{AdminPage, ReportPage, TeamPage};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::web::{PageCtx, render};
+use crate::web::pagination::ListQuery;
+use crate::web::{PageCtx, Pagination, render};
 
 pub async fn team_page(
     State(state): State<AppState>,
@@ -44,29 +45,32 @@ pub async fn report(
     render(&ReportPage { page, name, goals })
 }
 
-pub async fn admin(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
+/// Teams a page on L&D's goal counts.
+pub const TEAMS_PER_PAGE: i64 = 50;
+
+/// L&D's counts: by status with the evidence share, by topic, and a page
+/// of teams (searchable by name). Counts only, no goal text.
+pub async fn admin(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
-    let by_team = team::by_team(&mut c).await?;
-    let by_topic = team::by_topic(&mut c).await?;
-    let by_status = Status::ALL
-        .iter()
-        .map(|s| {
-            (
-                s.label().to_owned(),
-                by_team
-                    .iter()
-                    .filter(|r| r.status == s.as_str())
-                    .map(|r| r.n)
-                    .sum(),
-            )
-        })
-        .collect();
-    let (submitted_or_later, with_evidence) = team::evidence_share(&mut c).await?;
+    let counts = overview::by_status(&mut c).await?;
+    let (by_status, submitted_or_later, with_evidence) =
+        model::status_figures(counts.iter().map(|s| (s.status.as_str(), s.n, s.evidenced)));
+    let search: String = q.q.trim().chars().take(200).collect();
+    let total = crate::people::store::count_teams(&mut c, &search).await?;
+    let pager = Pagination::new(q.page, TEAMS_PER_PAGE, total);
+    let by_team = overview::team_page(&mut c, &search, pager.per_page, pager.offset()).await?;
     render(&AdminPage {
         page,
         by_status,
         by_team,
-        by_topic,
+        q: search,
+        pager,
+        without_team: overview::without_team(&mut c).await?,
+        by_topic: overview::by_topic(&mut c).await?,
         with_evidence,
         submitted_or_later,
     })

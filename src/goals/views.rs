@@ -7,10 +7,11 @@ use uuid::Uuid;
 
 use super::forms::GoalInput;
 use super::model::{self, Action, Actor, Status};
-use super::store::team::{Count, QueueRow, ReportRow};
+use super::store::overview::Pivot;
+use super::store::team::{QueueRow, ReportRow};
 use super::store::{Goal, GoalSummary, Suggestion, TimelineRow};
 use crate::library::store::topics::Topic;
-use crate::web::{FormErrors, PageCtx};
+use crate::web::{FormErrors, PageCtx, Pagination};
 
 pub fn status_label(s: &str) -> &'static str {
     model::status_label(s)
@@ -198,9 +199,14 @@ pub struct ReportPage {
 #[template(path = "goals/admin.html")]
 pub struct AdminPage {
     pub page: PageCtx,
-    pub by_status: Vec<(String, i64)>,
-    pub by_team: Vec<Count>,
-    pub by_topic: Vec<Count>,
+    pub by_status: Vec<(Status, i64)>,
+    /// A page of teams, with their search and pager.
+    pub by_team: Vec<Pivot>,
+    pub q: String,
+    pub pager: Pagination,
+    /// Goals of people in no team.
+    pub without_team: i64,
+    pub by_topic: Vec<Pivot>,
     pub with_evidence: i64,
     pub submitted_or_later: i64,
 }
@@ -215,6 +221,12 @@ impl AdminPage {
                 (self.with_evidence * 100 + self.submitted_or_later / 2) / self.submitted_or_later
             )
         }
+    }
+    pub fn columns(&self) -> [Status; 6] {
+        Status::ALL
+    }
+    pub fn pager_base(&self) -> String {
+        crate::web::pagination::search_base("/admin/goals", &self.q)
     }
 }
 

@@ -5,7 +5,6 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
 use chrono::Utc;
-use serde::Deserialize;
 use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -17,15 +16,8 @@ use crate::admin::store::record as audit;
 use crate::app::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::error::AppResult;
+use crate::web::pagination::ListQuery;
 use crate::web::{FormErrors, PageCtx, Pagination, redirect_with_flash, render, render_status};
-
-/// A list's search and page (`?q=…&page=N`), for people and for teams.
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub q: String,
-    pub page: Option<i64>,
-}
 
 pub async fn list(
     State(state): State<AppState>,

@@ -8,13 +8,13 @@ use serde_json::json;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::handlers::ListQuery;
 use super::store;
 use super::views::{TeamPage, TeamsPage};
 use crate::admin::store::record as audit;
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
+use crate::web::pagination::ListQuery;
 use crate::web::{FormErrors, PageCtx, Pagination, redirect_with_flash, render, render_status};
 
 #[derive(Deserialize)]

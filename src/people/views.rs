@@ -24,8 +24,7 @@ pub struct PeoplePage {
 impl PeoplePage {
     /// The list URL with the current search, ready for `page=N`.
     pub fn pager_base(&self) -> String {
-        let q = percent_encoding::utf8_percent_encode(&self.q, percent_encoding::NON_ALPHANUMERIC);
-        format!("/admin/people?q={q}&")
+        crate::web::pagination::search_base("/admin/people", &self.q)
     }
 }
 
@@ -89,8 +88,7 @@ pub struct TeamsPage {
 impl TeamsPage {
     /// The list URL with the current search, ready for `page=N`.
     pub fn pager_base(&self) -> String {
-        let q = percent_encoding::utf8_percent_encode(&self.q, percent_encoding::NON_ALPHANUMERIC);
-        format!("/admin/teams?q={q}&")
+        crate::web::pagination::search_base("/admin/teams", &self.q)
     }
 }
 

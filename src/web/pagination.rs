@@ -1,4 +1,4 @@
-//! Page numbers for long lists (`?page=N`).
+//! Page numbers for long lists (`?page=N`), with the search they keep (`?q=`).
 
 #[derive(Debug, Clone, Copy)]
 pub struct Pagination {
@@ -36,6 +36,21 @@ impl Pagination {
     }
 }
 
+/// A list's search and page (`?q=…&page=N`): people, teams, L&D's goal
+/// counts by team.
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: String,
+    pub page: Option<i64>,
+}
+
+/// A list's URL with its search `q`, ready for `page=N` to be appended.
+pub fn search_base(path: &str, q: &str) -> String {
+    let q = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC);
+    format!("{path}?q={q}&")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +62,13 @@ mod tests {
         assert!(p.has_prev() && !p.has_next());
         let empty = Pagination::new(Some(0), 25, 0);
         assert_eq!((empty.page, empty.last_page()), (1, 1));
+    }
+
+    #[test]
+    fn a_search_base_keeps_the_search_whole() {
+        assert_eq!(
+            search_base("/admin/teams", "R&D 2/3"),
+            "/admin/teams?q=R%26D%202%2F3&"
+        );
     }
 }

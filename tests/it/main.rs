@@ -17,6 +17,7 @@ mod db_pool;
 mod digest;
 mod goal_evidence;
 mod goals;
+mod goals_overview;
 mod habit;
 mod hot_pages;
 mod invites;

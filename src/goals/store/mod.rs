@@ -1,8 +1,9 @@
 //! Every SQL query of goals. A goal is read through [`page`] (or
 //! [`visible`], which asks it for the goal alone), whose `WHERE` admits only
 //! its owner, the owner's manager, or an admin.
-//! [`team`] holds the manager's and L&D's figures.
+//! [`team`] holds the manager's figures, [`overview`] L&D's counts.
 
+pub mod overview;
 pub mod team;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,6 +1,6 @@
 //! SQL of the manager's team page (bounded by the number of direct
-//! reports), the "needs your attention" queue, L&D's counts (no goal text)
-//! and the target-date reminders.
+//! reports), the "needs your attention" queue and the target-date
+//! reminders.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
@@ -105,47 +105,6 @@ pub async fn is_report(c: &mut PgConnection, manager: Uuid, person: Uuid) -> sql
     )
     .fetch_one(c)
     .await
-}
-
-pub struct Count {
-    pub label: String,
-    pub status: String,
-    pub n: i64,
-}
-
-/// Goals by status and team (counts only).
-pub async fn by_team(c: &mut PgConnection) -> sqlx::Result<Vec<Count>> {
-    sqlx::query_as!(
-        Count,
-        r#"SELECT coalesce(t.name, 'No team') AS "label!", g.status, count(*) AS "n!"
-           FROM goals g JOIN users u ON u.id = g.owner_id LEFT JOIN teams t ON t.id = u.team_id
-           GROUP BY 1, 2 ORDER BY 1, 2"#
-    )
-    .fetch_all(c)
-    .await
-}
-
-/// Goals by topic and status (counts only).
-pub async fn by_topic(c: &mut PgConnection) -> sqlx::Result<Vec<Count>> {
-    sqlx::query_as!(
-        Count,
-        r#"SELECT tp.name AS "label!", g.status, count(*) AS "n!"
-           FROM goals g JOIN goal_topics gt ON gt.goal_id = g.id JOIN topics tp ON tp.id = gt.topic_id
-           GROUP BY 1, 2 ORDER BY 1, 2"#
-    )
-    .fetch_all(c)
-    .await
-}
-
-/// (goals, goals with at least one piece of evidence).
-pub async fn evidence_share(c: &mut PgConnection) -> sqlx::Result<(i64, i64)> {
-    let r = sqlx::query!(
-        r#"SELECT count(*) AS "all!", count(*) FILTER (WHERE EXISTS (SELECT 1 FROM goal_evidence e WHERE e.goal_id = g.id)) AS "with!"
-           FROM goals g WHERE g.status <> 'draft'"#
-    )
-    .fetch_one(c)
-    .await?;
-    Ok((r.all, r.with))
 }
 
 /// Active goals whose target date is at most a week after `today` and that
