@@ -17,6 +17,30 @@ use sqlx::PgConnection;
 #[error("SMTP delivery failed: {0}")]
 pub struct SmtpFailed(String);
 
+/// How a message left [`Mailer::transmit`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handed {
+    /// The SMTP server took it.
+    Smtp,
+    /// No SMTP server is set: the outbox is where it is read.
+    Outbox,
+}
+
+/// Write a transmitted message to the outbox: the whole message when the
+/// outbox is where it is read, a note when SMTP took it.
+pub async fn record(
+    c: &mut PgConnection,
+    to: &str,
+    subject: &str,
+    body: &str,
+    how: Handed,
+) -> sqlx::Result<()> {
+    match how {
+        Handed::Outbox => store::insert(c, to, subject, body, "outbox", None).await,
+        Handed::Smtp => store::insert(c, to, subject, "(sent by SMTP)", "sent", None).await,
+    }
+}
+
 #[derive(Clone)]
 pub struct Mailer {
     smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
@@ -66,9 +90,32 @@ impl Mailer {
         subject: &str,
         body: &str,
     ) -> anyhow::Result<()> {
+        match self.transmit(to, subject, body).await {
+            Ok(how) => Ok(record(c, to, subject, body, how).await?),
+            Err(e) => {
+                if let Some(SmtpFailed(err)) = e.downcast_ref::<SmtpFailed>() {
+                    store::insert(
+                        c,
+                        to,
+                        subject,
+                        "(SMTP delivery failed)",
+                        "failed",
+                        Some(err),
+                    )
+                    .await?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Hand one plain-text message to the SMTP server, when there is one,
+    /// without touching the database (so several can be on their way at
+    /// once). [`record`] then writes how it left; an SMTP refusal is a
+    /// [`SmtpFailed`].
+    pub async fn transmit(&self, to: &str, subject: &str, body: &str) -> anyhow::Result<Handed> {
         let Some(smtp) = &self.smtp else {
-            store::insert(c, to, subject, body, "outbox", None).await?;
-            return Ok(());
+            return Ok(Handed::Outbox);
         };
         let message = Message::builder()
             .from(self.from.clone())
@@ -77,23 +124,8 @@ impl Mailer {
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_owned())?;
         match smtp.send(message).await {
-            Ok(_) => {
-                store::insert(c, to, subject, "(sent by SMTP)", "sent", None).await?;
-                Ok(())
-            }
-            Err(e) => {
-                let err = e.to_string();
-                store::insert(
-                    c,
-                    to,
-                    subject,
-                    "(SMTP delivery failed)",
-                    "failed",
-                    Some(&err),
-                )
-                .await?;
-                Err(SmtpFailed(err).into())
-            }
+            Ok(_) => Ok(Handed::Smtp),
+            Err(e) => Err(SmtpFailed(e.to_string()).into()),
         }
     }
 

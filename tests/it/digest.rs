@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::StatusCode;
 use chrono::{Duration, NaiveTime, Utc};
-use inflow::campaigns::digest::{Delivery, tick};
+use inflow::campaigns::digest::{Delivery, LANES, tick};
 use inflow::campaigns::model::{local_now, release_instant};
 use inflow::mail::Mailer;
 
@@ -353,19 +353,23 @@ async fn changes_that_bring_a_digest_earlier_are_seen_at_the_next_tick() {
     );
 }
 
-/// A slow chat server does not hold a tick past its budget: it stops
-/// sending, and the next tick carries on, each digest sent once.
+/// A slow chat server gets several digests at once, up to the lanes, and
+/// does not hold a tick past its budget: the tick stops taking batches,
+/// and the next carries on, each digest sent once.
 #[tokio::test]
-async fn a_tick_stops_sending_at_its_budget_and_the_next_carries_on() {
+async fn a_tick_sends_in_lanes_stops_at_its_budget_and_the_next_carries_on() {
     let app = TestApp::new().await;
     let acked = Arc::new(AtomicUsize::new(0));
-    let a = acked.clone();
+    let (in_flight, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (a, f, m) = (acked.clone(), in_flight.clone(), most.clone());
     let slow = axum::Router::new().route(
         "/hook",
         axum::routing::post(move || {
-            let a = a.clone();
+            let (a, f, m) = (a.clone(), f.clone(), m.clone());
             async move {
+                m.fetch_max(f.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
                 tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+                f.fetch_sub(1, Ordering::SeqCst);
                 a.fetch_add(1, Ordering::SeqCst);
                 StatusCode::OK
             }
@@ -377,17 +381,19 @@ async fn a_tick_stops_sending_at_its_budget_and_the_next_carries_on() {
         .await
         .unwrap();
     let now = Utc::now();
+    let total = 3 * LANES + 2;
     sqlx::query(
         "WITH p AS (INSERT INTO users (id, email, name) SELECT gen_random_uuid(), 'slow' || n || '@example.com', 'Slow ' || n
-                    FROM generate_series(1, 3) n RETURNING id)
+                    FROM generate_series(1, $2) n RETURNING id)
          INSERT INTO digests (id, user_id, local_date, channel, subject, body, status, next_attempt_at, created_at)
          SELECT gen_random_uuid(), p.id, current_date, 'slack', 'Your learning', '• one', 'pending', $1, $1 FROM p",
     )
     .bind(now)
+    .bind(total as i32)
     .execute(&app.pool)
     .await
     .unwrap();
-    // Nobody is due a new digest: only the three pending ones are in play.
+    // Nobody is due a new digest: only the pending ones are in play.
     sqlx::query("UPDATE digest_schedule SET next_at = 'infinity'")
         .execute(&app.pool)
         .await
@@ -395,20 +401,29 @@ async fn a_tick_stops_sending_at_its_budget_and_the_next_carries_on() {
     let mut d = Delivery::new(Mailer::outbox(), "http://localhost").unwrap();
     d.budget = std::time::Duration::from_secs(1);
     let first = tick(&app.pool, &d, now).await.unwrap();
-    assert!((1..=2).contains(&first.sent), "{first:?}");
+    // A batch of 0.7 s each: one or two batches fit the budget, not four.
+    assert!(
+        [LANES, 2 * LANES].contains(&first.sent),
+        "whole batches in the budget: {first:?}"
+    );
+    assert_eq!(
+        most.load(Ordering::SeqCst),
+        LANES,
+        "the lanes were all in use at once"
+    );
     let pending = app
         .scalar_i64("SELECT count(*) FROM digests WHERE status = 'pending'")
         .await;
-    assert_eq!(pending as usize, 3 - first.sent, "the rest wait");
+    assert_eq!(pending as usize, total - first.sent, "the rest wait");
     let mut sent = first.sent;
-    for m in 1..=2 {
+    for m in 1..=3 {
         sent += tick(&app.pool, &d, now + Duration::minutes(m))
             .await
             .unwrap()
             .sent;
     }
-    assert_eq!(sent, 3);
-    assert_eq!(acked.load(Ordering::SeqCst), 3, "each sent once");
+    assert_eq!(sent, total);
+    assert_eq!(acked.load(Ordering::SeqCst), total, "each sent once");
 }
 
 /// The other writes that can bring a digest earlier ask for a look now,

@@ -182,28 +182,30 @@ pub struct Claimed {
     pub email: String,
 }
 
-/// Take one pending digest whose time has come and whose lease (if any)
-/// ran out, leasing it until `lease_until`. `SKIP LOCKED` keeps two
-/// instances off the same row; the lease lets another instance take over
-/// from one that crashed mid-send.
+/// Take up to `limit` pending digests whose time has come and whose lease
+/// (if any) ran out, leasing them until `lease_until`, oldest first.
+/// `SKIP LOCKED` keeps two instances off the same row; the lease lets
+/// another instance take over from one that crashed mid-send.
 pub async fn claim(
     c: &mut PgConnection,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
-) -> sqlx::Result<Option<Claimed>> {
+    limit: i64,
+) -> sqlx::Result<Vec<Claimed>> {
     sqlx::query_as!(
         Claimed,
         r#"UPDATE digests d SET lease_until = $2, attempts = attempts + 1
            FROM users u
-           WHERE d.id = (SELECT id FROM digests WHERE status = 'pending' AND next_attempt_at <= $1
-                           AND (lease_until IS NULL OR lease_until <= $1)
-                         ORDER BY next_attempt_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+           WHERE d.id = ANY(ARRAY(SELECT id FROM digests WHERE status = 'pending' AND next_attempt_at <= $1
+                                    AND (lease_until IS NULL OR lease_until <= $1)
+                                  ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED))
              AND u.id = d.user_id
            RETURNING d.id, d.channel, d.subject, d.body, d.attempts, u.email"#,
         now,
-        lease_until
+        lease_until,
+        limit
     )
-    .fetch_optional(c)
+    .fetch_all(c)
     .await
 }
 
