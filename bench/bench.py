@@ -47,6 +47,9 @@ PAGES = {
 }
 # inflow_http_requests_total{method="GET",route="/today",status="200"} 123
 METRIC_LINE = re.compile(r'^inflow_http_requests_total\{[^}]*route="([^"]*)"[^}]*status="(\d+)"[^}]*\} (\S+)$')
+# The pages the floor over their own people covers: Done draws its item per
+# transaction and today_first builds plans, so both keep the sampled floor.
+OWN_PAGES = ("today", "search", "item", "team", "goal")
 TARGET_RPS = {"today": 3000, "today_first": None, "search": 1500, "item": 1500, "team": 1500, "goal": 1500, "done": 3000}
 
 
@@ -408,10 +411,10 @@ class Floor:
     floor is the transactions that completed inside the measured windows
     over the windows' time."""
 
-    def __init__(self, cluster, db, args, scripts, workdir, seconds):
+    def __init__(self, cluster, db, args, scripts, workdir, seconds, name="pgbench-log"):
         """Starts pgbench for `seconds` after a warm-up of --warmup seconds,
         and returns once the warm-up is over."""
-        self.prefix = os.path.join(workdir, "pgbench-log")
+        self.prefix = os.path.join(workdir, name)
         for f in glob.glob(self.prefix + ".*"):
             os.remove(f)
         base = ["pgbench", "-n", "-M", "prepared", "-T", str(args.warmup + seconds), "-l"]
@@ -464,12 +467,14 @@ class Floor:
         time.sleep(seconds)
         self.windows.append((t, time.time()))
 
-    def finish(self):
-        """The last window runs until pgbench's -T is over; returns transactions a second."""
+    def finish(self, tail=True):
+        """Runs pgbench until its -T is over, as the last window with
+        `tail`; returns transactions a second over the windows."""
         self.resume()
         t = time.time()
         outs = [proc.communicate()[0] for proc in self.procs]
-        self.windows.append((t, time.time()))
+        if tail:
+            self.windows.append((t, time.time()))
         for proc, out in zip(self.procs, outs):
             failed = re.search(r"number of failed transactions: (\d+)", out)
             if proc.returncode != 0 or (failed and int(failed.group(1)) > 0):
@@ -516,31 +521,45 @@ def measure_page(cluster, db, args, page, lines, tsv_path, expected):
 SLICE_ORDER = "PFFPFPPF"
 
 
-def measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir):
+# With the floor over the page's own people, the read of its parameters
+# alone (R) takes slices of its own.
+OWN_SLICE_ORDER = "PFRRFPPFRRFP"
+
+
+def measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir, read=None):
     """One round of one page and its floor: a fresh server and a warm-up of
     each, then short slices of the page and of its floor in turn
     (SLICE_ORDER, each --duration / 4 seconds). The share is the page's
     requests a second over the floor's transactions a second, each over
-    its own slices."""
+    its own slices. With `read` (the floor over the page's own people),
+    the read of the parameters alone has slices too, and its cost is taken
+    off the floor's."""
     cluster.psql(db, "TRUNCATE learner_plans")
     server = Server(cluster, db, PORT, args.pool)
-    slice_s = max(1, round(args.duration / (len(SLICE_ORDER) // 2)))
+    order = OWN_SLICE_ORDER if read else SLICE_ORDER
+    slice_s = max(1, round(args.duration / order.count("P")))
     slices = []
+    extra = {}
     try:
         run_wrk(args, page, tsv_path, expected, args.warmup, server)
-        # pgbench's own clock runs while it is stopped: its -T covers the
-        # page's slices too, and the last floor slice lasts until it ends.
-        with Floor(cluster, db, args, scripts, workdir, len(SLICE_ORDER) * slice_s + 4) as floor:
-            last_floor = SLICE_ORDER.rindex("F")
-            for k, turn in enumerate(SLICE_ORDER):
-                if turn == "P":
-                    floor.pause()
-                    slices.append(run_wrk(args, page, tsv_path, expected, slice_s, server))
-                elif k < last_floor:
-                    floor.resume()
-                    floor.measure(slice_s)
-                    floor.pause()
-            floor_rps = floor.finish()
+        if read:
+            floor_rps, extra = own_slices(cluster, db, args, page, tsv_path, expected, scripts,
+                                          read, workdir, server, slice_s, slices)
+        else:
+            # pgbench's own clock runs while it is stopped: its -T covers the
+            # page's slices too, and the last floor slice lasts until it ends.
+            with Floor(cluster, db, args, scripts, workdir, len(order) * slice_s + 4) as floor:
+                last_floor = order.rindex("F")
+                for k, turn in enumerate(order):
+                    if turn == "P":
+                        floor.pause()
+                        slices.append(run_wrk(args, page, tsv_path, expected, slice_s, server))
+                    elif k < last_floor:
+                        floor.resume()
+                        floor.measure(slice_s)
+                        floor.pause()
+                floor_rps = floor.finish()
+            extra = {"floor_windows_s": [round(t1 - t0, 2) for t0, t1 in floor.windows]}
     finally:
         server.stop()
     requests = sum(s["requests"] for s in slices)
@@ -556,11 +575,36 @@ def measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, wo
         "socket_errors": sum(s["socket_errors"] for s in slices),
         "rss_mib": max(s["rss_mib"] for s in slices),
         "floor_rps": floor_rps,
-        "floor_windows_s": [round(t1 - t0, 2) for t0, t1 in floor.windows],
         "slices": [s["rps"] for s in slices],
+        **extra,
     }
     r["share"] = r["rps"] / r["floor_rps"]
     return r
+
+
+def own_slices(cluster, db, args, page, tsv_path, expected, floor_scripts, read_script, workdir,
+               server, slice_s, slices):
+    """The slices of OWN_SLICE_ORDER: the page's appended to `slices`; the
+    floor's rate with its read, the read's alone, and the floor's without
+    the read's cost (own_floor.floor_rate)."""
+    import own_floor
+    span = len(OWN_SLICE_ORDER) * slice_s + 2
+    with Floor(cluster, db, args, floor_scripts, workdir, span + args.warmup, "own-floor") as floor:
+        floor.pause()
+        with Floor(cluster, db, args, [read_script], workdir, span, "own-read") as read:
+            read.pause()
+            for turn in OWN_SLICE_ORDER:
+                if turn == "P":
+                    slices.append(run_wrk(args, page, tsv_path, expected, slice_s, server))
+                else:
+                    f = floor if turn == "F" else read
+                    f.resume()
+                    f.measure(slice_s)
+                    f.pause()
+            read_rps = read.finish(tail=False)
+        with_read = floor.finish(tail=False)
+    return own_floor.floor_rate(with_read, read_rps), {
+        "floor_with_read_rps": with_read, "read_rps": read_rps}
 
 
 def merged_percentile(slices, p):
@@ -615,6 +659,9 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
     results = {"learners": learners, "pages": {},
                "floor": ("one pgbench client per connection, each replaying one request"
                          if args.floor_per_connection else
+                         "the page's statements over its own requests, parameters read per "
+                         "transaction and that read's cost taken off (reading pages)"
+                         if args.floor_own_people else
                          "one pgbench over all the captured requests")
                + (", parameters written into the SQL" if args.literal_floor else "")}
     with open(tsv + ".seconds") as f:
@@ -643,6 +690,12 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
         counts = sorted(len(c) for c in captured)
         scripts = (pgbench_scripts(workdir, page, sample, captured, args.items, args.literal_floor)
                    if floor else None)
+        read = None
+        if floor and args.floor_own_people and page in OWN_PAGES:
+            import own_floor
+            requests = own_floor.capture_all(cluster, db, lines[:args.rotate], captured[0][0][0])
+            own, read = own_floor.scripts(cluster, db, workdir, page, requests)
+            scripts = [own]
         runs = []
         for k in range(args.rounds):
             if not floor:
@@ -655,7 +708,7 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
                     r["floor_rps"] = f.finish()
                 r["share"] = r["rps"] / r["floor_rps"]
             else:
-                r = measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir)
+                r = measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir, read)
             runs.append(r)
             log(f"  {page:<11} round {k + 1}: {r['rps']:>6.0f} req/s  p99 {r['p99_ms']:>6.2f} ms"
                 + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else ""))
@@ -726,6 +779,10 @@ def main():
     ap.add_argument("--floor-per-connection", action="store_true",
                     help="the floor as one pgbench client per pool connection, each replaying one request "
                          "(each backend re-runs only the page's statements, as Inflow's do)")
+    ap.add_argument("--floor-own-people", action="store_true",
+                    help="the reading pages' floor over the page's own requests: their statements once "
+                         "prepared, parameters read per transaction from a table (\\gset), the read's "
+                         "cost measured and taken off (bench/own_floor.py)")
     ap.add_argument("--literal-floor", action="store_true",
                     help="write the floor's parameters into its SQL (as until the twelfth session)")
     args = ap.parse_args()
