@@ -642,6 +642,11 @@ def summarise(runs):
     return out
 
 
+def own_people(args):
+    """Is the reading pages' floor over their own requests (the default)?"""
+    return not (args.floor_sampled or args.floor_per_connection or args.literal_floor)
+
+
 def bench_dataset(cluster, args, learners, pages, floor=True):
     workdir = os.path.join(args.dir, f"run-{learners}")
     os.makedirs(workdir, exist_ok=True)
@@ -661,7 +666,7 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
                          if args.floor_per_connection else
                          "the page's statements over its own requests, parameters read per "
                          "transaction and that read's cost taken off (reading pages)"
-                         if args.floor_own_people else
+                         if own_people(args) else
                          "one pgbench over all the captured requests")
                + (", parameters written into the SQL" if args.literal_floor else "")}
     with open(tsv + ".seconds") as f:
@@ -691,7 +696,7 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
         scripts = (pgbench_scripts(workdir, page, sample, captured, args.items, args.literal_floor)
                    if floor else None)
         read = None
-        if floor and args.floor_own_people and page in OWN_PAGES:
+        if floor and own_people(args) and page in OWN_PAGES:
             import own_floor
             requests = own_floor.capture_all(cluster, db, lines[:args.rotate], captured[0][0][0])
             own, read = own_floor.scripts(cluster, db, workdir, page, requests)
@@ -779,10 +784,11 @@ def main():
     ap.add_argument("--floor-per-connection", action="store_true",
                     help="the floor as one pgbench client per pool connection, each replaying one request "
                          "(each backend re-runs only the page's statements, as Inflow's do)")
-    ap.add_argument("--floor-own-people", action="store_true",
-                    help="the reading pages' floor over the page's own requests: their statements once "
-                         "prepared, parameters read per transaction from a table (\\gset), the read's "
-                         "cost measured and taken off (bench/own_floor.py)")
+    ap.add_argument("--floor-sampled", action="store_true",
+                    help="the reading pages' floor as one pgbench over the --capture sampled requests "
+                         "(until the sixteenth session; by default it runs over the page's own requests, "
+                         "parameters read per transaction from a table, that read's cost taken off: "
+                         "bench/own_floor.py)")
     ap.add_argument("--literal-floor", action="store_true",
                     help="write the floor's parameters into its SQL (as until the twelfth session)")
     args = ap.parse_args()
