@@ -208,13 +208,12 @@ impl CampaignInput {
 /// comma), trimmed, blanks dropped, each name once whatever its case, in
 /// the order typed.
 pub fn team_lines(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for name in text.lines().map(str::trim) {
-        if !name.is_empty() && !out.iter().any(|n| n.to_lowercase() == name.to_lowercase()) {
-            out.push(name.to_owned());
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::new();
+    text.lines()
+        .map(str::trim)
+        .filter(|name| !name.is_empty() && seen.insert(name.to_lowercase()))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Add the teams found by name to `teams` (each once), or say which names

@@ -60,13 +60,7 @@ async fn teams_are_checkboxes_while_few_and_added_by_name_at_scale() {
     assert!(form.texts("#add_teams").is_empty());
 
     // An organisation of many teams.
-    sqlx::query(
-        "INSERT INTO teams (id, name)
-         SELECT gen_random_uuid(), 'Branch ' || lpad(i::text, 3, '0') FROM generate_series(1, 60) i",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    app.add_teams("Branch", 60, 3).await;
     let form = admin.get("/admin/campaigns/new").await;
     assert!(checkboxes(&form).is_empty(), "{:?}", checkboxes(&form));
     assert!(form.text("main").contains("No teams chosen yet"));

@@ -37,13 +37,7 @@ async fn goal_counts_by_team_page_and_search_match_the_database() {
     let mut admin = app.signed_in("admin@example.com").await;
 
     // Enough teams for two pages, one of them with goals of its own.
-    sqlx::query(
-        "INSERT INTO teams (id, name)
-         SELECT gen_random_uuid(), 'Depot ' || lpad(i::text, 2, '0') FROM generate_series(1, 60) i",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    app.add_teams("Depot", 60, 2).await;
     sqlx::query(
         "UPDATE users SET team_id = (SELECT id FROM teams WHERE name = 'Depot 07')
          WHERE email = 'learner@example.com'",

@@ -176,6 +176,21 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Add `n` teams named `<prefix> 01`, `<prefix> 02`, … (zero-padded to
+    /// `width` digits): an organisation of many teams.
+    pub async fn add_teams(&self, prefix: &str, n: i32, width: i32) {
+        sqlx::query(
+            "INSERT INTO teams (id, name)
+             SELECT gen_random_uuid(), $1 || ' ' || lpad(i::text, $3, '0') FROM generate_series(1, $2) i",
+        )
+        .bind(prefix)
+        .bind(n)
+        .bind(width)
+        .execute(&self.pool)
+        .await
+        .unwrap();
+    }
+
     /// The days `email` learned this week before today, in their own zone:
     /// what "this week" shows before they learn today (it depends on the
     /// weekday the test runs on).
