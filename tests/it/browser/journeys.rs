@@ -6,35 +6,17 @@ use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 
 use super::{
-    assert_clean, browser, check, check_navigation, follow, follow_in, navigating, serve, sign_in,
-    submit, text,
+    assert_clean, browser, check, check_navigation, click, follow, follow_in, navigating, serve,
+    sign_in, submit, text, type_into,
 };
 use crate::harness::TestApp;
 
 const LEARNER_NAV: [&str; 5] = ["Today", "Library", "Support", "Reflections", "Goals"];
 
-async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap();
-}
-
 /// Press Enter on an element (keyboard only) and wait for the next page.
 async fn press_enter(c: &Client, at: Locator<'_>) {
     let el = c.find(at).await.unwrap();
     navigating(c, async { el.send_keys(&Key::Enter).await.unwrap() }).await;
-}
-
-async fn type_into(c: &Client, css: &str, text: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .send_keys(text)
-        .await
-        .unwrap();
 }
 
 /// Library → search → item → Done → its question → a reflection → Today;

@@ -6,6 +6,7 @@
 //! go to target/e2e-screenshots/. Covering a new page is one `check` call.
 
 mod journeys;
+mod scale;
 
 use std::net::SocketAddr;
 use std::process::{ChildStdin, Command, Stdio};
@@ -189,6 +190,24 @@ pub async fn sign_in(c: &Client, base: &str, email: &str) {
         .await
         .unwrap();
     submit(c, "main form button[type=submit]").await;
+}
+
+pub async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .send_keys(text)
+        .await
+        .unwrap();
 }
 
 pub async fn text(c: &Client, css: &str) -> String {
