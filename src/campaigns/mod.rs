@@ -12,6 +12,7 @@ pub mod learner;
 pub mod model;
 pub mod plan;
 mod reports;
+mod steps;
 pub mod store;
 pub mod views;
 
@@ -56,14 +57,14 @@ pub fn admin_router() -> Router<AppState> {
             get(admin::edit).post(admin::update),
         )
         .route("/admin/campaigns/{id}/status", post(admin::set_status))
-        .route("/admin/campaigns/{id}/steps", post(admin::add_step))
+        .route("/admin/campaigns/{id}/steps", post(steps::add_step))
         .route(
             "/admin/campaigns/{id}/steps/{step}",
-            get(admin::step_form).post(admin::update_step),
+            get(steps::step_form).post(steps::update_step),
         )
         .route(
             "/admin/campaigns/{id}/steps/{step}/move",
-            post(admin::move_step),
+            post(steps::move_step),
         )
         .route("/admin/campaigns/{id}/timeline", get(reports::timeline))
         .route("/admin/campaigns/{id}/people", get(reports::people))
