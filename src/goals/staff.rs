@@ -59,7 +59,7 @@ pub async fn admin(
     let counts = overview::by_status(&mut c).await?;
     let (by_status, submitted_or_later, with_evidence) =
         model::status_figures(counts.iter().map(|s| (s.status.as_str(), s.n, s.evidenced)));
-    let search: String = q.q.trim().chars().take(200).collect();
+    let search = q.search();
     let total = crate::people::store::count_teams(&mut c, &search).await?;
     let pager = Pagination::new(q.page, TEAMS_PER_PAGE, total);
     let by_team = overview::team_page(&mut c, &search, pager.per_page, pager.offset()).await?;

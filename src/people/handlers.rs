@@ -25,7 +25,7 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
-    let search: String = q.q.chars().take(200).collect();
+    let search = q.search();
     let pager = Pagination::new(q.page, 25, store::count_people(&mut c, &search).await?);
     let people = store::list_people(&mut c, &search, pager.per_page, pager.offset()).await?;
     render(&PeoplePage {

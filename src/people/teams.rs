@@ -49,12 +49,17 @@ async fn teams_page(
     name: String,
     errors: FormErrors,
 ) -> AppResult<TeamsPage> {
-    let pager = Pagination::new(q.page, TEAMS_PER_PAGE, store::count_teams(c, &q.q).await?);
-    let teams = store::team_page(c, &q.q, pager.per_page, pager.offset()).await?;
+    let search = q.search();
+    let pager = Pagination::new(
+        q.page,
+        TEAMS_PER_PAGE,
+        store::count_teams(c, &search).await?,
+    );
+    let teams = store::team_page(c, &search, pager.per_page, pager.offset()).await?;
     Ok(TeamsPage {
         page,
         teams,
-        q: q.q.trim().to_owned(),
+        q: search,
         pager,
         name,
         errors,

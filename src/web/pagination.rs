@@ -45,6 +45,13 @@ pub struct ListQuery {
     pub page: Option<i64>,
 }
 
+impl ListQuery {
+    /// The search as the list uses it: trimmed, at most 200 characters.
+    pub fn search(&self) -> String {
+        self.q.trim().chars().take(200).collect()
+    }
+}
+
 /// A list's URL with its search `q`, ready for `page=N` to be appended.
 pub fn search_base(path: &str, q: &str) -> String {
     let q = percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC);
@@ -62,6 +69,15 @@ mod tests {
         assert!(p.has_prev() && !p.has_next());
         let empty = Pagination::new(Some(0), 25, 0);
         assert_eq!((empty.page, empty.last_page()), (1, 1));
+    }
+
+    #[test]
+    fn a_search_is_trimmed_and_capped() {
+        let q = ListQuery {
+            q: format!("  {}  ", "é".repeat(300)),
+            page: None,
+        };
+        assert_eq!(q.search(), "é".repeat(200));
     }
 
     #[test]
