@@ -18,7 +18,8 @@ use super::views::{
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::web::{PageCtx, Pagination, csv_stream, redirect_with_flash, render};
+use crate::people::picker::{self, TEAM_OPTIONS, TeamPicker};
+use crate::web::{FormErrors, PageCtx, Pagination, csv_stream, redirect_with_flash, render};
 
 async fn campaign_and_steps(state: &AppState, id: Uuid) -> AppResult<(Campaign, Vec<Step>)> {
     let mut c = state.db.acquire().await?;
@@ -87,6 +88,8 @@ pub const PEOPLE_PER_PAGE: i64 = 50;
 #[serde(default)]
 pub struct PeopleQuery {
     team: String,
+    /// The team's name, typed where there are too many teams to list.
+    team_name: String,
     q: String,
     page: Option<i64>,
 }
@@ -122,15 +125,37 @@ pub async fn people(
     Query(q): Query<PeopleQuery>,
 ) -> AppResult<Html<String>> {
     let (camp, steps) = campaign_and_steps(&state, id).await?;
-    let who = q.who(id);
+    let mut who = q.who(id);
     let mut c = state.db.acquire().await?;
-    let pager = Pagination::new(
-        q.page,
-        PEOPLE_PER_PAGE,
-        reports::count_participants(&mut c, &who).await?,
+    let teams = TeamPicker::from_first(
+        reports::participant_teams(&mut c, id, TEAM_OPTIONS as i64 + 1).await?,
     );
-    let people = reports::participants(&mut c, &who, Some(pager.per_page), pager.offset()).await?;
-    let teams = crate::people::store::team_names(&mut c).await?;
+    // A typed name picks the team; a team picked before (the pager's and
+    // the CSV link's `team`) shows its name in the field.
+    let mut errors = FormErrors::new();
+    let mut team_typed = q.team_name.trim().to_owned();
+    if !team_typed.is_empty() {
+        match picker::team_by_name(&mut c, &team_typed).await? {
+            Ok(team) => who.team = team,
+            Err(message) => errors.add("team_name", &message),
+        }
+    } else if let Some(team) = who.team
+        && !teams.is_list()
+    {
+        let named = crate::people::store::team_names_of(&mut c, &[team]).await?;
+        team_typed = named.into_iter().next().map(|t| t.name).unwrap_or_default();
+    }
+    let total = if errors.is_empty() {
+        reports::count_participants(&mut c, &who).await?
+    } else {
+        0
+    };
+    let pager = Pagination::new(q.page, PEOPLE_PER_PAGE, total);
+    let people = if total == 0 {
+        Vec::new()
+    } else {
+        reports::participants(&mut c, &who, Some(pager.per_page), pager.offset()).await?
+    };
     render(&PeoplePage {
         page,
         rows: {
@@ -141,6 +166,8 @@ pub async fn people(
         steps,
         teams,
         team: who.team,
+        team_typed,
+        errors,
         q: q.q.trim().to_owned(),
         pager,
         today: org_today(),

@@ -15,6 +15,7 @@ use super::store::posts::Post;
 use super::store::reports::{Participant, TeamCampaignRow};
 use super::store::{Campaign, ListRow, Step};
 use crate::library::store::topics::Topic;
+use crate::people::picker::TeamPicker;
 use crate::people::store::TeamName;
 use crate::reflections::store::Prompt;
 use crate::web::{FormErrors, PageCtx, Pagination};
@@ -256,8 +257,13 @@ pub struct PeoplePage {
     pub campaign: Campaign,
     pub steps: Vec<Step>,
     pub rows: Vec<Row>,
-    pub teams: Vec<TeamName>,
+    /// The teams with someone enrolled, or a name to type past a list's worth.
+    pub teams: TeamPicker,
     pub team: Option<Uuid>,
+    /// The team's name in the field (where the name is typed).
+    pub team_typed: String,
+    /// A typed team name that names no team.
+    pub errors: FormErrors,
     /// The name or email searched for.
     pub q: String,
     pub pager: Pagination,
@@ -267,6 +273,10 @@ pub struct PeoplePage {
 impl PeoplePage {
     pub fn is_team(&self, id: &Uuid) -> bool {
         self.team == Some(*id)
+    }
+    /// Whether the list is narrowed by a team (found or not) or a search.
+    pub fn filtered(&self) -> bool {
+        self.team.is_some() || !self.q.is_empty() || !self.errors.is_empty()
     }
     /// The team and search as a query string (`team=…&q=…`), for the CSV
     /// link and the pager.

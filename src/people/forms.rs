@@ -20,6 +20,10 @@ pub struct PersonInput {
     pub manager_email: String,
     #[serde(default)]
     pub team_id: String,
+    /// The team's name, typed where there are too many teams to list
+    /// (absent from a form that lists them; see `people::picker`).
+    #[serde(default)]
+    pub team: Option<String>,
     #[serde(default)]
     pub timezone: String,
 }
@@ -31,6 +35,9 @@ pub struct ValidPerson {
     pub role: Role,
     pub manager_email: Option<String>,
     pub team_id: Option<Uuid>,
+    /// The team's name as typed (trimmed; empty for no team), checked
+    /// against the directory instead of `team_id`.
+    pub team_name: Option<String>,
     pub timezone: String,
 }
 
@@ -62,7 +69,12 @@ impl PersonInput {
                 e.add("manager_email", "A person cannot be their own manager.");
             }
         }
+        let team_name = self.team.as_deref().map(|t| t.trim().to_owned());
+        if team_name.as_ref().is_some_and(|t| t.chars().count() > 120) {
+            e.add("team", "Keep the team's name under 120 characters.");
+        }
         let team_id = match self.team_id.trim() {
+            _ if team_name.is_some() => None,
             "" => None,
             t => match t.parse() {
                 Ok(id) => Some(id),
@@ -88,6 +100,7 @@ impl PersonInput {
             role: role.expect("checked"),
             manager_email,
             team_id,
+            team_name,
             timezone,
         })
     }
@@ -120,6 +133,7 @@ mod tests {
             role: "manager".into(),
             manager_email: "".into(),
             team_id: "".into(),
+            team: None,
             timezone: "Europe/Madrid".into(),
         };
         let Ok(p) = input.validate() else {
@@ -129,6 +143,27 @@ mod tests {
             (p.email.as_str(), p.name.as_str(), p.role),
             ("ana@example.com", "Ana", Role::Manager)
         );
-        assert!(p.manager_email.is_none() && p.team_id.is_none());
+        assert!(p.manager_email.is_none() && p.team_id.is_none() && p.team_name.is_none());
+    }
+
+    #[test]
+    fn a_typed_team_name_is_trimmed_and_wins_over_a_listed_team() {
+        let mut input = PersonInput {
+            email: "ana@example.com".into(),
+            name: "Ana".into(),
+            role: "learner".into(),
+            team_id: "not a uuid".into(),
+            team: Some("  Sales EMEA ".into()),
+            timezone: "UTC".into(),
+            ..Default::default()
+        };
+        let Ok(p) = input.validate() else {
+            panic!("valid")
+        };
+        assert_eq!(p.team_name.as_deref(), Some("Sales EMEA"));
+        assert!(p.team_id.is_none());
+        input.team = Some("x".repeat(121));
+        let e = input.validate().err().expect("too long");
+        assert!(e.has("team") && !e.has("team_id"));
     }
 }

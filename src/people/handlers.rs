@@ -10,6 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::forms::{PersonInput, ValidPerson};
+use super::picker::{self, TeamPicker};
 use super::store::{self, PersonFields};
 use super::views::{PeoplePage, PersonFormPage};
 use crate::admin::store::record as audit;
@@ -37,10 +38,11 @@ pub async fn list(
 }
 
 pub async fn new_form(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
-    let teams = store::team_names(&mut *state.db.acquire().await?).await?;
+    let teams = TeamPicker::load(&mut *state.db.acquire().await?).await?;
     let input = PersonInput {
         role: "learner".into(),
         timezone: "UTC".into(),
+        team: (!teams.is_list()).then(String::new),
         ..Default::default()
     };
     render(&PersonFormPage {
@@ -54,12 +56,19 @@ pub async fn new_form(State(state): State<AppState>, page: PageCtx) -> AppResult
     })
 }
 
-/// Checks that need the database: the email is free, the manager exists, no loop.
+/// The manager and team a valid form names.
+struct Resolved {
+    manager_id: Option<Uuid>,
+    team_id: Option<Uuid>,
+}
+
+/// Checks that need the database: the email is free, the manager exists, no
+/// loop, the team exists (chosen from the list or typed by name).
 async fn resolve(
     c: &mut PgConnection,
     v: &ValidPerson,
     me: Option<Uuid>,
-) -> AppResult<Result<Option<Uuid>, FormErrors>> {
+) -> AppResult<Result<Resolved, FormErrors>> {
     let mut e = FormErrors::new();
     if let Some(other) = store::id_by_email(c, &v.email).await?
         && Some(other) != me
@@ -83,7 +92,25 @@ async fn resolve(
             }
         }
     }
-    Ok(if e.is_empty() { Ok(manager_id) } else { Err(e) })
+    let mut team_id = v.team_id;
+    if let Some(name) = &v.team_name {
+        match picker::team_by_name(c, name).await? {
+            Ok(id) => team_id = id,
+            Err(message) => e.add("team", &message),
+        }
+    } else if let Some(id) = team_id
+        && store::team_names_of(c, &[id]).await?.is_empty()
+    {
+        e.add("team_id", "That team no longer exists. Choose another.");
+    }
+    Ok(if e.is_empty() {
+        Ok(Resolved {
+            manager_id,
+            team_id,
+        })
+    } else {
+        Err(e)
+    })
 }
 
 async fn form_again(
@@ -95,7 +122,7 @@ async fn form_again(
     errors: FormErrors,
     person: Option<store::PersonRow>,
 ) -> AppResult<Response> {
-    let teams = store::team_names(&mut *state.db.acquire().await?).await?;
+    let teams = TeamPicker::load(&mut *state.db.acquire().await?).await?;
     render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &PersonFormPage {
@@ -132,8 +159,8 @@ pub async fn create(
         }
     };
     let mut tx = state.db.begin().await?;
-    let manager_id = match resolve(&mut tx, &v, None).await? {
-        Ok(m) => m,
+    let found = match resolve(&mut tx, &v, None).await? {
+        Ok(found) => found,
         Err(errors) => {
             drop(tx);
             return form_again(
@@ -152,8 +179,8 @@ pub async fn create(
         email: &v.email,
         name: &v.name,
         role: v.role.as_str(),
-        manager_id,
-        team_id: v.team_id,
+        manager_id: found.manager_id,
+        team_id: found.team_id,
         timezone: &v.timezone,
     };
     let id = store::insert_person(&mut tx, &fields, None).await?;
@@ -202,13 +229,14 @@ pub async fn edit_form(
 ) -> AppResult<Html<String>> {
     let mut c = state.db.acquire().await?;
     let p = store::person(&mut c, id).await?;
-    let teams = store::team_names(&mut c).await?;
+    let teams = TeamPicker::load(&mut c).await?;
     let input = PersonInput {
         email: p.email.clone(),
         name: p.name.clone(),
         role: p.role.clone(),
         manager_email: p.manager_email.clone().unwrap_or_default(),
         team_id: p.team_id.map(|id| id.to_string()).unwrap_or_default(),
+        team: (!teams.is_list()).then(|| p.team.clone().unwrap_or_default()),
         timezone: p.timezone.clone(),
     };
     render(&PersonFormPage {
@@ -240,8 +268,8 @@ pub async fn update(
             return form_again(&state, page, &heading, action, input, errors, Some(before)).await;
         }
     };
-    let manager_id = match resolve(&mut tx, &v, Some(id)).await? {
-        Ok(m) => m,
+    let found = match resolve(&mut tx, &v, Some(id)).await? {
+        Ok(found) => found,
         Err(errors) => {
             drop(tx);
             return form_again(&state, page, &heading, action, input, errors, Some(before)).await;
@@ -251,8 +279,8 @@ pub async fn update(
         email: &v.email,
         name: &v.name,
         role: v.role.as_str(),
-        manager_id,
-        team_id: v.team_id,
+        manager_id: found.manager_id,
+        team_id: found.team_id,
         timezone: &v.timezone,
     };
     store::update_person(&mut tx, id, &fields).await?;

@@ -6,6 +6,7 @@ pub mod forms;
 mod handlers;
 mod import;
 pub mod model;
+pub mod picker;
 pub mod store;
 mod teams;
 pub mod views;

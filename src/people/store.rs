@@ -214,13 +214,8 @@ pub struct TeamName {
     pub name: String,
 }
 
-/// Every team by name, for pickers (no counting of members).
-pub async fn team_names(c: &mut PgConnection) -> sqlx::Result<Vec<TeamName>> {
-    first_team_names(c, i64::MAX).await
-}
-
-/// The first `limit` teams by name, for a picker that shows a checkbox
-/// each only while there are few.
+/// The first `limit` teams by name, for a picker that lists them only
+/// while there are few (`picker`, a campaign's teams).
 pub async fn first_team_names(c: &mut PgConnection, limit: i64) -> sqlx::Result<Vec<TeamName>> {
     sqlx::query_as!(
         TeamName,

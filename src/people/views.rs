@@ -4,7 +4,8 @@ use askama::Template;
 
 use super::forms::PersonInput;
 use super::model::{ImportPlan, ImportRow};
-use super::store::{PersonRow, TeamName, TeamRow};
+use super::picker::TeamPicker;
+use super::store::{PersonRow, TeamRow};
 use crate::auth::Role;
 use crate::web::{FormErrors, PageCtx, Pagination};
 
@@ -36,7 +37,7 @@ pub struct PersonFormPage {
     pub action: String,
     pub input: PersonInput,
     pub errors: FormErrors,
-    pub teams: Vec<TeamName>,
+    pub teams: TeamPicker,
     pub person: Option<PersonRow>,
 }
 
@@ -46,6 +47,10 @@ impl PersonFormPage {
     }
     pub fn team_selected(&self, id: &uuid::Uuid) -> bool {
         self.input.team_id == id.to_string()
+    }
+    /// The team's name as typed (where the name is typed).
+    pub fn team_typed(&self) -> &str {
+        self.input.team.as_deref().unwrap_or("")
     }
 }
 

@@ -34,5 +34,6 @@ mod search_snippets;
 mod search_terms;
 mod settings;
 mod team_page;
+mod team_pickers;
 mod today_plan;
 mod worker;

@@ -8,11 +8,34 @@ use futures_util::stream::BoxStream;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+use crate::people::store::TeamName;
+
 pub async fn chosen_emails(c: &mut PgConnection, campaign: Uuid) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
         "SELECT u.email FROM campaign_enrolments e JOIN users u ON u.id = e.user_id
          WHERE e.campaign_id = $1 AND e.source = 'chosen' ORDER BY u.email",
         campaign
+    )
+    .fetch_all(c)
+    .await
+}
+
+/// The first `limit` teams, by name, with someone enrolled in `campaign`
+/// (the who-got-what filter offers only those).
+pub async fn participant_teams(
+    c: &mut PgConnection,
+    campaign: Uuid,
+    limit: i64,
+) -> sqlx::Result<Vec<TeamName>> {
+    sqlx::query_as!(
+        TeamName,
+        "SELECT t.id, t.name FROM teams t
+         WHERE EXISTS (SELECT 1 FROM users u
+                       JOIN campaign_enrolments e ON e.campaign_id = $1 AND e.user_id = u.id
+                       WHERE u.team_id = t.id)
+         ORDER BY lower(t.name) LIMIT $2",
+        campaign,
+        limit
     )
     .fetch_all(c)
     .await

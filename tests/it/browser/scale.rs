@@ -1,6 +1,6 @@
 //! An L&D admin in an organisation of many teams, in a real browser: a
-//! campaign's teams chosen by name, then the goal counts a page of teams
-//! at a time.
+//! campaign's teams chosen by name, the goal counts a page of teams at a
+//! time, then (past a list's worth of teams) a person's team by name.
 
 use fantoccini::{Client, Locator};
 
@@ -90,6 +90,41 @@ async fn an_admin_picks_teams_by_name_and_reads_goals_a_page_of_teams_at_a_time(
     let expected: Vec<String> = (51..=60).map(|i| format!("Branch {i:03}")).collect();
     assert_eq!(branches, expected, "page 2 of the search: the last ten");
     problems.extend(check(&c, "admin-goals-by-team").await);
+
+    // Past 100 teams a person's team is typed: a wrong name is said next
+    // to the field and kept; the right one, in any case, is saved.
+    app.add_teams("Depot", 60, 3).await;
+    let leo: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'learner@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    c.goto(&format!("{base}/admin/people/{leo}")).await.unwrap();
+    let field = c.find(Locator::Css("input#team")).await.unwrap();
+    field.clear().await.unwrap();
+    type_into(&c, "#team", "Depot 999").await;
+    submit(&c, "main form button[type=submit]").await;
+    assert!(text(&c, "#team-error").await.contains("“Depot 999”"));
+    problems.extend(check(&c, "admin-person-unknown-team").await);
+    let field = c.find(Locator::Css("input#team")).await.unwrap();
+    assert_eq!(
+        field.prop("value").await.unwrap().as_deref(),
+        Some("Depot 999")
+    );
+    field.clear().await.unwrap();
+    type_into(&c, "#team", "depot 009").await;
+    submit(&c, "main form button[type=submit]").await;
+    assert!(
+        text(&c, "[role=status]")
+            .await
+            .contains("Saved the changes")
+    );
+    let field = c.find(Locator::Css("input#team")).await.unwrap();
+    assert_eq!(
+        field.prop("value").await.unwrap().as_deref(),
+        Some("Depot 009")
+    );
+    problems.extend(check(&c, "admin-person-team-by-name").await);
     c.close().await.unwrap();
     assert_clean(&problems);
 }
