@@ -1,7 +1,7 @@
 //! L&D authoring at `/admin/campaigns`: the campaign, its audience and
 //! release rules, publishing and archiving. Its steps are in `steps.rs`.
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, Response};
 use chrono::{Duration, NaiveDate, Utc};
@@ -16,7 +16,7 @@ use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::people;
-use crate::web::{FormErrors, PageCtx, redirect_with_flash, render, render_status};
+use crate::web::{FormErrors, PageCtx, Pagination, redirect_with_flash, render, render_status};
 
 /// The organisation's date for campaign-wide decisions (phases, locks).
 pub fn org_today() -> NaiveDate {
@@ -29,13 +29,62 @@ fn latest_today() -> NaiveDate {
     (Utc::now() + Duration::hours(14)).date_naive()
 }
 
-pub async fn list(State(state): State<AppState>, page: PageCtx) -> AppResult<Html<String>> {
+/// L&D's list shows this many campaigns a page.
+pub const CAMPAIGNS_PER_PAGE: i64 = 50;
+
+/// The list's phase, title search and page (`?phase=running&q=…&page=N`).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    phase: String,
+    q: String,
+    page: Option<i64>,
+}
+
+/// Every campaign, 50 a page: by phase (with each phase's count) and by
+/// title; an unknown phase shows them all.
+pub async fn list(
+    State(state): State<AppState>,
+    page: PageCtx,
+    Query(lq): Query<ListQuery>,
+) -> AppResult<Html<String>> {
+    let q = crate::web::pagination::ListQuery {
+        q: lq.q,
+        page: None,
+    }
+    .search();
+    let phase = Phase::parse(&lq.phase);
+    let filter = store::ListFilter {
+        today: org_today(),
+        phase: phase.map_or("", Phase::key),
+        q: &q,
+    };
     let mut c = state.db.acquire().await?;
-    let rows = store::list(&mut c).await?;
+    let found = store::phase_counts(&mut c, &filter).await?;
+    let counts: Vec<(Phase, i64)> = Phase::ALL
+        .into_iter()
+        .map(|p| {
+            let n = found.iter().find(|(k, _)| k == p.key()).map_or(0, |f| f.1);
+            (p, n)
+        })
+        .collect();
+    let all: i64 = counts.iter().map(|c| c.1).sum();
+    let total = phase.map_or(all, |p| counts.iter().find(|c| c.0 == p).map_or(0, |c| c.1));
+    let pager = Pagination::new(lq.page, CAMPAIGNS_PER_PAGE, total);
+    let rows = if total == 0 {
+        Vec::new()
+    } else {
+        store::list_page(&mut c, &filter, pager.per_page, pager.offset()).await?
+    };
     render(&AdminListPage {
         page,
         rows,
-        today: org_today(),
+        today: filter.today,
+        phase,
+        counts,
+        all,
+        q,
+        pager,
     })
 }
 

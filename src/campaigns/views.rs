@@ -135,6 +135,30 @@ pub struct AdminListPage {
     pub page: PageCtx,
     pub rows: Vec<ListRow>,
     pub today: NaiveDate,
+    /// The phase shown (none: every phase).
+    pub phase: Option<Phase>,
+    /// Each phase's campaigns matching the search, in `Phase::ALL` order.
+    pub counts: Vec<(Phase, i64)>,
+    /// Every phase's, matching the search.
+    pub all: i64,
+    /// The title searched for.
+    pub q: String,
+    pub pager: Pagination,
+}
+
+impl AdminListPage {
+    /// The list of one phase (`""`: all) with the current search.
+    pub fn phase_href(&self, phase: &str) -> String {
+        let query = serde_urlencoded::to_string([("phase", phase), ("q", self.q.as_str())])
+            .unwrap_or_default();
+        format!("/admin/campaigns?{query}")
+    }
+    pub fn pager_base(&self) -> String {
+        format!("{}&", self.phase_href(self.phase.map_or("", Phase::key)))
+    }
+    pub fn is_phase(&self, p: &Phase) -> bool {
+        self.phase == Some(*p)
+    }
 }
 
 #[derive(Template)]

@@ -265,7 +265,7 @@ async fn progress(
 }
 
 pub async fn seed(c: &mut PgConnection, now: DateTime<Utc>) -> anyhow::Result<()> {
-    if !store::list(c).await?.is_empty() {
+    if store::any(c).await? {
         return Ok(());
     }
     let Some(admin) = crate::people::store::id_by_email(c, "admin@example.com").await? else {

@@ -6,6 +6,7 @@ mod harness;
 
 mod auth;
 mod browser;
+mod campaign_list;
 mod campaign_reports;
 mod campaign_teams;
 mod campaigns;

@@ -37,6 +37,38 @@ impl Phase {
         }
     }
 
+    /// In the order L&D's list offers them.
+    pub const ALL: [Phase; 5] = [
+        Phase::Running,
+        Phase::Scheduled,
+        Phase::Draft,
+        Phase::Finished,
+        Phase::Archived,
+    ];
+
+    /// The phase's name in a URL and in SQL (see `store::ListFilter`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Phase::Draft => "draft",
+            Phase::Scheduled => "scheduled",
+            Phase::Running => "running",
+            Phase::Finished => "finished",
+            Phase::Archived => "archived",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Phase> {
+        Phase::ALL.into_iter().find(|p| p.key() == key)
+    }
+
+    /// The list's filter: "Drafts", "Running"...
+    pub fn plural(self) -> &'static str {
+        match self {
+            Phase::Draft => "Drafts",
+            p => p.label(),
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Phase::Draft => "Draft",
@@ -148,6 +180,17 @@ pub fn percent(part: i64, whole: i64) -> i64 {
 mod tests {
     use super::schedule::tests::{d, rules};
     use super::*;
+
+    #[test]
+    fn each_phase_has_a_key_that_reads_back() {
+        for p in Phase::ALL {
+            assert_eq!(Phase::parse(p.key()), Some(p));
+        }
+        assert_eq!(Phase::parse(""), None);
+        assert_eq!(Phase::parse("Running"), None);
+        assert_eq!(Phase::Draft.plural(), "Drafts");
+        assert_eq!(Phase::Finished.plural(), "Finished");
+    }
 
     #[test]
     fn phases_follow_the_dates_and_the_start_of_a_running_cohort_is_fixed() {

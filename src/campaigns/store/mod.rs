@@ -73,13 +73,77 @@ pub struct ListRow {
     pub enrolled: i64,
 }
 
-pub async fn list(c: &mut PgConnection) -> sqlx::Result<Vec<ListRow>> {
+/// Whether any campaign exists (the demo seeds campaigns once).
+pub async fn any(c: &mut PgConnection) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM campaigns) AS "any!""#)
+        .fetch_one(c)
+        .await
+}
+
+/// Which campaigns L&D's list shows: a phase on `today` (`Phase::key`;
+/// empty for every phase) and a title containing `q` (any case; empty for
+/// all).
+pub struct ListFilter<'a> {
+    pub today: NaiveDate,
+    pub phase: &'a str,
+    pub q: &'a str,
+}
+
+// The phase in SQL is `model::Phase::of`: draft and archived by status,
+// otherwise by the dates around today. `tests/it/campaign_list.rs` checks
+// that both agree for every phase.
+
+/// How many campaigns of each phase have a title matching the search.
+pub async fn phase_counts(
+    c: &mut PgConnection,
+    f: &ListFilter<'_>,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let rows = sqlx::query!(
+        r#"SELECT CASE WHEN c.status = 'draft' THEN 'draft' WHEN c.status = 'archived' THEN 'archived'
+                       WHEN $1 < c.starts_on THEN 'scheduled' WHEN $1 <= c.ends_on THEN 'running'
+                       ELSE 'finished' END AS "phase!",
+                  count(*) AS "n!"
+           FROM campaigns c
+           WHERE $2 = '' OR lower(c.title) LIKE $3
+           GROUP BY 1"#,
+        f.today,
+        f.q,
+        crate::people::store::like(f.q)
+    )
+    .fetch_all(c)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.phase, r.n)).collect())
+}
+
+/// A page of the matching campaigns: archived last, then the latest start
+/// first, with their steps and people enrolled.
+pub async fn list_page(
+    c: &mut PgConnection,
+    f: &ListFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ListRow>> {
     sqlx::query_as!(
         ListRow,
-        r#"SELECT c.id, c.title, c.status, c.mode, c.audience, c.starts_on, c.ends_on,
+        r#"WITH page AS (
+               SELECT c.id FROM campaigns c
+               WHERE ($2 = '' OR lower(c.title) LIKE $3)
+                 AND ($4 = '' OR $4 = CASE WHEN c.status = 'draft' THEN 'draft' WHEN c.status = 'archived' THEN 'archived'
+                                          WHEN $1 < c.starts_on THEN 'scheduled' WHEN $1 <= c.ends_on THEN 'running'
+                                          ELSE 'finished' END)
+               ORDER BY c.status = 'archived', c.starts_on DESC, c.title, c.id
+               LIMIT $5 OFFSET $6)
+           SELECT c.id, c.title, c.status, c.mode, c.audience, c.starts_on, c.ends_on,
                   (SELECT count(*) FROM campaign_steps s WHERE s.campaign_id = c.id) AS "steps!",
                   (SELECT count(*) FROM campaign_enrolments e WHERE e.campaign_id = c.id) AS "enrolled!"
-           FROM campaigns c ORDER BY c.status = 'archived', c.starts_on DESC, c.title"#
+           FROM page JOIN campaigns c ON c.id = page.id
+           ORDER BY c.status = 'archived', c.starts_on DESC, c.title, c.id"#,
+        f.today,
+        f.q,
+        crate::people::store::like(f.q),
+        f.phase,
+        limit,
+        offset
     )
     .fetch_all(c)
     .await
