@@ -33,10 +33,15 @@ pub(crate) fn like(q: &str) -> String {
     )
 }
 
+/// How many people's name or email contains `q` (any case; empty for all).
 pub async fn count_people(c: &mut PgConnection, q: &str) -> sqlx::Result<i64> {
+    if q.trim().is_empty() {
+        return sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#)
+            .fetch_one(c)
+            .await;
+    }
     sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM users WHERE $1 = '' OR lower(name) LIKE $2 OR email LIKE $2"#,
-        q.trim(),
+        r#"SELECT count(*) AS "n!" FROM users WHERE lower(name) LIKE $1 OR email LIKE $1"#,
         like(q)
     )
     .fetch_one(c)
@@ -49,17 +54,21 @@ pub async fn list_people(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<PersonRow>> {
-    people(c, q, limit, offset).try_collect().await
+    if q.trim().is_empty() {
+        people(c, limit, offset).try_collect().await
+    } else {
+        found_people(c, q, limit, offset).await
+    }
 }
 
 /// Everyone, by name, as the rows arrive (for the CSV export).
 pub fn all_people(c: &mut PgConnection) -> BoxStream<'_, sqlx::Result<PersonRow>> {
-    people(c, "", i64::MAX, 0)
+    people(c, i64::MAX, 0)
 }
 
+/// A page of everyone by name (the name index, in order).
 fn people<'c>(
     c: &'c mut PgConnection,
-    q: &str,
     limit: i64,
     offset: i64,
 ) -> BoxStream<'c, sqlx::Result<PersonRow>> {
@@ -69,14 +78,40 @@ fn people<'c>(
                   (u.password_hash IS NULL) AS "invited!",
                   u.team_id, t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
            FROM users u LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
-           WHERE $1 = '' OR lower(u.name) LIKE $2 OR u.email LIKE $2
-           ORDER BY lower(u.name), u.email LIMIT $3 OFFSET $4"#,
-        q.trim(),
-        like(q),
+           ORDER BY lower(u.name), u.email LIMIT $1 OFFSET $2"#,
         limit,
         offset
     )
     .fetch(c)
+}
+
+/// A page of the people whose name or email contains `q`, by name. The
+/// matches are found first (through the trigram indexes), then sorted: a
+/// plan that walks the name index in order, filtering, read all 100,000
+/// people for a search that found nobody (70 ms), and a prepared
+/// statement's generic plan chose it.
+async fn found_people(
+    c: &mut PgConnection,
+    q: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<PersonRow>> {
+    sqlx::query_as!(
+        PersonRow,
+        r#"WITH found AS MATERIALIZED (
+               SELECT id FROM users WHERE lower(name) LIKE $1 OR email LIKE $1)
+           SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
+                  (u.password_hash IS NULL) AS "invited!",
+                  u.team_id, t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
+           FROM found f JOIN users u ON u.id = f.id
+           LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
+           ORDER BY lower(u.name), u.email LIMIT $2 OFFSET $3"#,
+        like(q),
+        limit,
+        offset
+    )
+    .fetch_all(c)
+    .await
 }
 
 pub async fn person(c: &mut PgConnection, id: Uuid) -> sqlx::Result<PersonRow> {

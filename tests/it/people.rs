@@ -20,6 +20,25 @@ async fn the_people_list_searches_and_paginates() {
         found.texts("tbody td:first-child"),
         vec!["Leo Martins".to_owned()]
     );
+    // A search that finds everyone pages and sorts as the whole list does.
+    let everyone = app
+        .scalar_i64("SELECT count(*) FROM users WHERE email LIKE '%example.com%'")
+        .await;
+    assert_eq!(everyone, 41, "every demo address is at example.com");
+    let by_email = c.get("/admin/people?q=EXAMPLE.COM").await;
+    assert!(by_email.body.contains("41 people"));
+    assert_eq!(
+        by_email.texts("tbody td:first-child"),
+        all.texts("tbody td:first-child")
+    );
+    let by_email2 = c.get("/admin/people?q=example.com&page=2").await;
+    assert_eq!(
+        by_email2.texts("tbody td:first-child"),
+        page2.texts("tbody td:first-child")
+    );
+    let nobody = c.get("/admin/people?q=nobody-by-this-name").await;
+    assert!(nobody.body.contains("0 people"));
+    assert!(nobody.texts("tbody tr").is_empty());
     let odd = c
         .get("/admin/people?q=%25_%27%3B%20DROP%20TABLE%20users")
         .await;
