@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::model::{Existing, ImportRow};
 
+#[derive(sqlx::FromRow)]
 pub struct PersonRow {
     pub id: Uuid,
     pub name: String,
@@ -40,12 +41,12 @@ pub async fn count_people(c: &mut PgConnection, q: &str) -> sqlx::Result<i64> {
             .fetch_one(c)
             .await;
     }
-    sqlx::query_scalar!(
-        r#"SELECT count(*) AS "n!" FROM users WHERE lower(name) LIKE $1 OR email LIKE $1"#,
-        like(q)
-    )
-    .fetch_one(c)
-    .await
+    // Planned for the pattern each time (see `found_people`).
+    sqlx::query_scalar("SELECT count(*) FROM users WHERE lower(name) LIKE $1 OR email LIKE $1")
+        .bind(like(q))
+        .persistent(false)
+        .fetch_one(c)
+        .await
 }
 
 pub async fn list_people(
@@ -86,30 +87,34 @@ fn people<'c>(
 }
 
 /// A page of the people whose name or email contains `q`, by name. The
-/// matches are found first (through the trigram indexes), then sorted: a
-/// plan that walks the name index in order, filtering, read all 100,000
-/// people for a search that found nobody (70 ms), and a prepared
-/// statement's generic plan chose it.
+/// statement is planned for each search (not prepared once): the best plan
+/// depends on the pattern. A rare one ("zz-nobody") reads its few matches
+/// through the trigram indexes; a common one ("a") walks the name index
+/// until the page is full. A prepared statement's generic plan walked the
+/// name index for every search, and read all 100,000 people for one that
+/// found nobody (70 ms). Only the page's people are joined to their team
+/// and manager.
 async fn found_people(
     c: &mut PgConnection,
     q: &str,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<PersonRow>> {
-    sqlx::query_as!(
-        PersonRow,
-        r#"WITH found AS MATERIALIZED (
-               SELECT id FROM users WHERE lower(name) LIKE $1 OR email LIKE $1)
-           SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
-                  (u.password_hash IS NULL) AS "invited!",
-                  u.team_id, t.name AS "team?", m.name AS "manager?", m.email AS "manager_email?"
-           FROM found f JOIN users u ON u.id = f.id
-           LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
-           ORDER BY lower(u.name), u.email LIMIT $2 OFFSET $3"#,
-        like(q),
-        limit,
-        offset
+    sqlx::query_as::<_, PersonRow>(
+        "WITH page AS (
+             SELECT id FROM users WHERE lower(name) LIKE $1 OR email LIKE $1
+             ORDER BY lower(name), email LIMIT $2 OFFSET $3)
+         SELECT u.id, u.name, u.email, u.role, u.timezone, u.active,
+                (u.password_hash IS NULL) AS invited,
+                u.team_id, t.name AS team, m.name AS manager, m.email AS manager_email
+         FROM page JOIN users u ON u.id = page.id
+         LEFT JOIN teams t ON t.id = u.team_id LEFT JOIN users m ON m.id = u.manager_id
+         ORDER BY lower(u.name), u.email",
     )
+    .bind(like(q))
+    .bind(limit)
+    .bind(offset)
+    .persistent(false)
     .fetch_all(c)
     .await
 }
