@@ -29,6 +29,7 @@ mod library_topics;
 mod mail;
 mod ops;
 mod people;
+mod people_import;
 mod reflections;
 mod roles;
 mod search_snippets;
