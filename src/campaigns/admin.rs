@@ -48,11 +48,7 @@ pub async fn list(
     page: PageCtx,
     Query(lq): Query<ListQuery>,
 ) -> AppResult<Html<String>> {
-    let q = crate::web::pagination::ListQuery {
-        q: lq.q,
-        page: None,
-    }
-    .search();
+    let q = crate::web::pagination::search_of(&lq.q);
     let phase = Phase::parse(&lq.phase);
     let filter = store::ListFilter {
         today: org_today(),

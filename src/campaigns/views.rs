@@ -159,6 +159,18 @@ impl AdminListPage {
     pub fn is_phase(&self, p: &Phase) -> bool {
         self.phase == Some(*p)
     }
+    /// "12 campaigns running", "1 draft", "300 campaigns".
+    pub fn count_line(&self) -> String {
+        let n = self.pager.total;
+        match self.phase {
+            Some(Phase::Draft) => format!("{n} {}", if n == 1 { "draft" } else { "drafts" }),
+            phase => format!(
+                "{n} {}{}",
+                if n == 1 { "campaign" } else { "campaigns" },
+                phase.map_or(String::new(), |p| format!(" {}", p.label().to_lowercase()))
+            ),
+        }
+    }
 }
 
 #[derive(Template)]

@@ -46,10 +46,16 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// The search as the list uses it: trimmed, at most 200 characters.
+    /// The search as the list uses it ([`search_of`]).
     pub fn search(&self) -> String {
-        self.q.trim().chars().take(200).collect()
+        search_of(&self.q)
     }
+}
+
+/// A list's search as typed, as the list uses it: trimmed, at most 200
+/// characters.
+pub fn search_of(q: &str) -> String {
+    q.trim().chars().take(200).collect()
 }
 
 /// A list's URL with its search `q`, ready for `page=N` to be appended.

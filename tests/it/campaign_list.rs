@@ -92,6 +92,12 @@ async fn campaigns_are_listed_a_page_at_a_time_by_phase_and_title() {
             listed.extend(rows(&page));
         }
         assert_eq!(listed.len(), n, "{key}: {current}");
+        let line = if key == "draft" {
+            format!("{n} draft")
+        } else {
+            format!("{n} campaign")
+        };
+        assert!(page.text("#campaigns-count").starts_with(&line), "{key}");
         assert!(listed.iter().all(|(_, p)| p == label), "{key}: {listed:?}");
         seen += n;
         let titles: Vec<&str> = listed.iter().map(|(t, _)| t.as_str()).collect();
