@@ -67,8 +67,7 @@ pub async fn team_by_name(
     if name.is_empty() {
         return Ok(Ok(None));
     }
-    let found = store::team_ids_by_names(c, &[name.to_owned()]).await?;
-    Ok(match found.first().and_then(|(_, id)| *id) {
+    Ok(match store::team_id_by_name(c, name).await? {
         Some(id) => Ok(Some(id)),
         None => Err(unknown_team(name)),
     })

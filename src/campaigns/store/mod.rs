@@ -89,9 +89,9 @@ pub struct ListFilter<'a> {
     pub q: &'a str,
 }
 
-// The phase in SQL is `model::Phase::of`: draft and archived by status,
-// otherwise by the dates around today. `tests/it/campaign_list.rs` checks
-// that both agree for every phase.
+// The phase in SQL is `campaign_phase` (migration 20261206000017), the
+// same rule as `model::Phase::of`; `tests/it/campaign_list.rs` checks that
+// both agree.
 
 /// How many campaigns of each phase have a title matching the search.
 pub async fn phase_counts(
@@ -99,9 +99,7 @@ pub async fn phase_counts(
     f: &ListFilter<'_>,
 ) -> sqlx::Result<Vec<(String, i64)>> {
     let rows = sqlx::query!(
-        r#"SELECT CASE WHEN c.status = 'draft' THEN 'draft' WHEN c.status = 'archived' THEN 'archived'
-                       WHEN $1 < c.starts_on THEN 'scheduled' WHEN $1 <= c.ends_on THEN 'running'
-                       ELSE 'finished' END AS "phase!",
+        r#"SELECT campaign_phase(c.status, c.starts_on, c.ends_on, $1) AS "phase!",
                   count(*) AS "n!"
            FROM campaigns c
            WHERE $2 = '' OR lower(c.title) LIKE $3
@@ -128,9 +126,7 @@ pub async fn list_page(
         r#"WITH page AS (
                SELECT c.id FROM campaigns c
                WHERE ($2 = '' OR lower(c.title) LIKE $3)
-                 AND ($4 = '' OR $4 = CASE WHEN c.status = 'draft' THEN 'draft' WHEN c.status = 'archived' THEN 'archived'
-                                          WHEN $1 < c.starts_on THEN 'scheduled' WHEN $1 <= c.ends_on THEN 'running'
-                                          ELSE 'finished' END)
+                 AND ($4 = '' OR $4 = campaign_phase(c.status, c.starts_on, c.ends_on, $1))
                ORDER BY c.status = 'archived', c.starts_on DESC, c.title, c.id
                LIMIT $5 OFFSET $6)
            SELECT c.id, c.title, c.status, c.mode, c.audience, c.starts_on, c.ends_on,

@@ -40,9 +40,7 @@ pub(crate) fn like(q: &str) -> String {
 /// How many people's name or email contains `q` (any case; empty for all).
 pub async fn count_people(c: &mut PgConnection, q: &str) -> sqlx::Result<i64> {
     if q.trim().is_empty() {
-        return sqlx::query_scalar!(r#"SELECT count(*) AS "n!" FROM users"#)
-            .fetch_one(c)
-            .await;
+        return count_users(c).await;
     }
     // Planned for the pattern each time (see `found_people`).
     sqlx::query_scalar("SELECT count(*) FROM users WHERE lower(name) LIKE $1 OR email LIKE $1")
