@@ -77,10 +77,13 @@ struct Hit {
 
 fn cards(rows: Vec<Hit>) -> (Vec<Card>, i64) {
     let total = rows.first().map_or(0, |r| r.total);
+    // Every row carries the search's lexemes; one marker serves the page.
+    let lexemes = rows.first().map(|r| r.lexemes.clone()).unwrap_or_default();
+    let mut marker = snippet::Marker::new(&lexemes);
     let cards = rows
         .into_iter()
         .map(|r| Card {
-            snippet: Some(snippet::mark(&r.summary, &r.lexemes)),
+            snippet: Some(marker.mark(&r.summary)),
             id: r.id,
             slug: r.slug,
             title: r.title,
@@ -98,7 +101,7 @@ fn cards(rows: Vec<Hit>) -> (Vec<Card>, i64) {
 
 /// Full-text search: title weighs most, then summary, then body. One page of
 /// results and the number of all results. The snippet is the summary with
-/// the matches marked ([`snippet::mark`], from the search's lexemes, which
+/// the matches marked ([`snippet::Marker`], from the search's lexemes, which
 /// the statement computes once).
 ///
 /// A search of one word with no filter (most searches) reads the word's
