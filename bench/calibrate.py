@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Calibration: how close to its floor can a bare axum + sqlx server bring
+the library search? Runs bench.py's search rounds with the server alternating
+round by round between Inflow and bench/bare (the search's two statements, no
+layers, no templates), on the same data, requests and floor. Each round's
+log line says which server it measured.
+
+    bench/calibrate.py                  # 6 rounds, bare with Inflow's kind of pool
+    BARE_POOL=sqlx bench/calibrate.py   # bare on sqlx's own pool
+
+Arguments go to bench.py (defaults: --pages search --rounds 6 --compare 0).
+Needs the production build and the seeded data (bench/run.sh once)."""
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import bench  # noqa: E402
+
+BARE = os.path.join(HERE, "bare")
+BARE_BIN = os.path.join(BARE, "target", "release", "bare")
+CARD = '<article class="card item-card">'
+Inflow = bench.Server
+started = [0]
+
+
+def page_parts(cluster, db, workdir):
+    """Inflow's own search page around its results (head, foot), fetched once
+    from Inflow for the first request the harness rotates through."""
+    head, foot = os.path.join(workdir, "bare-head.html"), os.path.join(workdir, "bare-foot.html")
+    with open(os.path.join(workdir, "search.tsv")) as f:
+        _, path, token, _ = f.readline().rstrip("\n").split("\t")
+    server = Inflow(cluster, db, bench.CAPTURE_PORT, 2, worker=False)
+    try:
+        req = urllib.request.Request(f"http://127.0.0.1:{bench.CAPTURE_PORT}{path}")
+        req.add_header("Cookie", f"inflow_session={token}")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            page = r.read().decode()
+    finally:
+        server.stop()
+    first, last = page.index(CARD), page.rindex("</article>") + len("</article>\n")
+    with open(head, "w") as f:
+        f.write(page[:first])
+    with open(foot, "w") as f:
+        f.write(page[last:])
+    return head, foot
+
+
+class Alternating(Inflow):
+    """The harness's server: Inflow for its captures and its cold start, then
+    Inflow and bare in turns, one round each."""
+
+    def __init__(self, cluster, db, port, pool, worker=True):
+        if not worker:
+            return Inflow.__init__(self, cluster, db, port, pool, worker)
+        started[0] += 1
+        bare = started[0] > 1 and started[0] % 2 == 1
+        bench.log(f"  round's server: {'bare (' + os.environ.get('BARE_POOL', 'simple') + ' pool)' if bare else 'Inflow'}")
+        if not bare:
+            return Inflow.__init__(self, cluster, db, port, pool, worker)
+        # bench_dataset's folder: <--dir>/run-<learners>, the cluster's base.
+        workdir = os.path.join(cluster.sock, f"run-{db.rsplit('_', 1)[1]}")
+        head, foot = page_parts(cluster, db, workdir)
+        env = dict(os.environ, DATABASE_URL=cluster.url(db), PORT=str(port),
+                   BARE_HEAD=head, BARE_FOOT=foot)
+        self.port = port
+        t = time.monotonic()
+        self.proc = subprocess.Popen([BARE_BIN], env=env, stdout=subprocess.DEVNULL)
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                sys.exit("the bare server exited during start-up")
+            time.sleep(0.005)
+        self.cold_start = time.monotonic() - t
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=BARE, check=True)
+    bench.Server = Alternating
+    args = sys.argv[1:] or ["--pages", "search", "--rounds", "6", "--compare", "0"]
+    sys.argv = [os.path.join(HERE, "bench.py")] + args
+    bench.main()
+
+
+if __name__ == "__main__":
+    main()
