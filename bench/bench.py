@@ -201,6 +201,10 @@ class Server:
         args = [INFLOW, "serve", "--bind", f"127.0.0.1:{port}"]
         if not worker:
             args.append("--no-worker")
+        self.launch(args, env, port)
+
+    def launch(self, args, env, port):
+        """Start `args` and wait for its /readyz to answer 200 (the cold start)."""
         self.port = port
         t = time.monotonic()
         self.proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
@@ -212,7 +216,7 @@ class Server:
             except OSError:
                 pass
             if self.proc.poll() is not None:
-                sys.exit("the server exited during start-up")
+                sys.exit(f"{args[0]} exited during start-up")
             time.sleep(0.005)
         self.cold_start = time.monotonic() - t
 

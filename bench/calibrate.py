@@ -10,10 +10,10 @@ log line says which server it measured.
 
 Arguments go to bench.py (defaults: --pages search --rounds 6 --compare 0).
 Needs the production build and the seeded data (bench/run.sh once)."""
+import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,7 +58,9 @@ class Alternating(Inflow):
             return Inflow.__init__(self, cluster, db, port, pool, worker)
         started[0] += 1
         bare = started[0] > 1 and started[0] % 2 == 1
-        bench.log(f"  round's server: {'bare (' + os.environ.get('BARE_POOL', 'simple') + ' pool)' if bare else 'Inflow'}")
+        pool_name = os.environ.get("BARE_POOL", "simple")
+        bench.log("  cold start: Inflow" if started[0] == 1 else
+                  f"  round's server: {f'bare ({pool_name} pool)' if bare else 'Inflow'}")
         if not bare:
             return Inflow.__init__(self, cluster, db, port, pool, worker)
         # bench_dataset's folder: <--dir>/run-<learners>, the cluster's base.
@@ -66,20 +68,7 @@ class Alternating(Inflow):
         head, foot = page_parts(cluster, db, workdir)
         env = dict(os.environ, DATABASE_URL=cluster.url(db), PORT=str(port),
                    BARE_HEAD=head, BARE_FOOT=foot)
-        self.port = port
-        t = time.monotonic()
-        self.proc = subprocess.Popen([BARE_BIN], env=env, stdout=subprocess.DEVNULL)
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if self.proc.poll() is not None:
-                sys.exit("the bare server exited during start-up")
-            time.sleep(0.005)
-        self.cold_start = time.monotonic() - t
+        self.launch([BARE_BIN], env, port)
 
 
 def main():
@@ -88,6 +77,19 @@ def main():
     args = sys.argv[1:] or ["--pages", "search", "--rounds", "6", "--compare", "0"]
     sys.argv = [os.path.join(HERE, "bench.py")] + args
     bench.main()
+    # bench.py's table takes the medians over all rounds, both servers
+    # together; these are each server's own (rounds 1, 3, … Inflow).
+    out_dir = args[args.index("--dir") + 1] if "--dir" in args else \
+        os.environ.get("INFLOW_BENCH_DIR", "/var/tmp/inflow-bench")
+    with open(os.path.join(out_dir, "results.json")) as f:
+        pages = json.load(f)["main"]["pages"]
+    print("\nEach server's own rounds (the table above mixes them):")
+    for page, r in pages.items():
+        for name, rounds in (("Inflow", r["rounds"][0::2]), ("bare", r["rounds"][1::2])):
+            if rounds:
+                shares = ", ".join(f"{x['share']:.0%}" for x in rounds)
+                print(f"  {page} {name:<6} share {bench.median([x['share'] for x in rounds]):.0%} "
+                      f"({shares}), {bench.median([x['rps'] for x in rounds]):.0f} req/s")
 
 
 if __name__ == "__main__":
