@@ -83,7 +83,7 @@ type Idle = Arc<(Semaphore, Mutex<Vec<PgConnection>>)>;
 #[derive(Clone)]
 enum Db {
     Sqlx(PgPool),
-    Simple(Idle, PgConnectOptions),
+    Simple(Idle, Box<PgConnectOptions>),
 }
 
 #[derive(Clone)]
@@ -290,7 +290,10 @@ async fn main() {
             for _ in 0..8 {
                 idle.push(options.connect().await.expect("connect"));
             }
-            Db::Simple(Arc::new((Semaphore::new(8), Mutex::new(idle))), options)
+            Db::Simple(
+                Arc::new((Semaphore::new(8), Mutex::new(idle))),
+                Box::new(options),
+            )
         }
         other => panic!("BARE_POOL={other}: sqlx or simple"),
     };
