@@ -28,8 +28,9 @@ started = [0]
 
 
 def page_parts(cluster, db, workdir):
-    """Inflow's own search page around its results (head, foot), fetched once
-    from Inflow for the first request the harness rotates through."""
+    """Inflow's own search page around its results (head, foot), fetched from
+    Inflow, before each of the bare server's rounds, for the first request
+    the harness rotates through."""
     head, foot = os.path.join(workdir, "bare-head.html"), os.path.join(workdir, "bare-foot.html")
     with open(os.path.join(workdir, "search.tsv")) as f:
         _, path, token, _ = f.readline().rstrip("\n").split("\t")
@@ -75,6 +76,8 @@ def main():
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=BARE, check=True)
     bench.Server = Alternating
     args = sys.argv[1:] or ["--pages", "search", "--rounds", "6", "--compare", "0"]
+    if "--pages" not in args or args[args.index("--pages") + 1] != "search":
+        sys.exit("the bare server serves the search only: pass --pages search")
     sys.argv = [os.path.join(HERE, "bench.py")] + args
     bench.main()
     # bench.py's table takes the medians over all rounds, both servers
