@@ -75,10 +75,14 @@ struct Hit {
     total: i64,
 }
 
-fn cards(rows: Vec<Hit>) -> (Vec<Card>, i64) {
+fn cards(mut rows: Vec<Hit>) -> (Vec<Card>, i64) {
     let total = rows.first().map_or(0, |r| r.total);
-    // Every row carries the search's lexemes; one marker serves the page.
-    let lexemes = rows.first().map(|r| r.lexemes.clone()).unwrap_or_default();
+    // Every row carries the search's lexemes (a card has no use for them);
+    // the first row's serve one marker for the page.
+    let lexemes = rows
+        .first_mut()
+        .map(|r| std::mem::take(&mut r.lexemes))
+        .unwrap_or_default();
     let mut marker = snippet::Marker::new(&lexemes);
     let cards = rows
         .into_iter()
