@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Calibration: how close to its floor can a bare axum + sqlx server bring
-the library search? Runs bench.py's search rounds with the server alternating
-round by round between Inflow and bench/bare (the search's two statements, no
-layers, no templates), on the same data, requests and floor. Each round's
-log line says which server it measured.
+the library search or the goal page? Runs bench.py's rounds of one page with
+the server alternating round by round between Inflow and bench/bare (the
+page's statements, no layers, no templates), on the same data, requests and
+floor. Each round's log line says which server it measured.
 
-    bench/calibrate.py                  # 6 rounds, bare with Inflow's kind of pool
+    bench/calibrate.py                  # search, 6 rounds, bare with Inflow's kind of pool
+    bench/calibrate.py --pages goal     # the goal page
     BARE_POOL=sqlx bench/calibrate.py   # bare on sqlx's own pool
 
 Arguments go to bench.py (defaults: --pages search --rounds 6 --compare 0).
@@ -27,12 +28,37 @@ Inflow = bench.Server
 started = [0]
 
 
+PAGES = ("search", "goal")
+page_of = ["search"]
+
+
+def cuts(page, name):
+    """Where the request's own text goes in Inflow's page: the (start, end)
+    spans the bare server writes itself, in order."""
+    if name == "search":
+        return [(page.index(CARD), page.rindex("</article>") + len("</article>\n"))]
+    h1 = page.index("<h1>")
+    after = min(i for i in (page.find("<section", h1), page.find("<form", h1)) if i >= 0)
+    spans = [(h1, after)]
+    for opening, closing in (('<ul class="links">', "</ul>"),
+                             ('<select id="reflection_id" name="reflection_id">', "</select>"),
+                             ('<ol class="timeline">', "</ol>")):
+        at = page.find(opening, spans[-1][1])
+        if at < 0:  # not on the first request's page: an empty span
+            spans.append((spans[-1][1], spans[-1][1]))
+        else:
+            start = at + len(opening)
+            spans.append((start, page.index(closing, start)))
+    return spans
+
+
 def page_parts(cluster, db, workdir):
-    """Inflow's own search page around its results (head, foot), fetched from
-    Inflow, before each of the bare server's rounds, for the first request
-    the harness rotates through."""
-    head, foot = os.path.join(workdir, "bare-head.html"), os.path.join(workdir, "bare-foot.html")
-    with open(os.path.join(workdir, "search.tsv")) as f:
+    """Inflow's own page for the first request the harness rotates through,
+    fetched from Inflow before each of the bare server's rounds, in pieces
+    around the request's own text (`cuts`), separated by NUL."""
+    name = page_of[0]
+    parts = os.path.join(workdir, f"bare-{name}.parts")
+    with open(os.path.join(workdir, f"{name}.tsv")) as f:
         _, path, token, _ = f.readline().rstrip("\n").split("\t")
     server = Inflow(cluster, db, bench.CAPTURE_PORT, 2, worker=False)
     try:
@@ -42,12 +68,14 @@ def page_parts(cluster, db, workdir):
             page = r.read().decode()
     finally:
         server.stop()
-    first, last = page.index(CARD), page.rindex("</article>") + len("</article>\n")
-    with open(head, "w") as f:
-        f.write(page[:first])
-    with open(foot, "w") as f:
-        f.write(page[last:])
-    return head, foot
+    pieces, at = [], 0
+    for start, end in cuts(page, name):
+        pieces.append(page[at:start])
+        at = end
+    pieces.append(page[at:])
+    with open(parts, "w") as f:
+        f.write("\0".join(pieces))
+    return parts
 
 
 class Alternating(Inflow):
@@ -66,18 +94,21 @@ class Alternating(Inflow):
             return Inflow.__init__(self, cluster, db, port, pool, worker)
         # bench_dataset's folder: <--dir>/run-<learners>, the cluster's base.
         workdir = os.path.join(cluster.sock, f"run-{db.rsplit('_', 1)[1]}")
-        head, foot = page_parts(cluster, db, workdir)
         env = dict(os.environ, DATABASE_URL=cluster.url(db), PORT=str(port),
-                   BARE_HEAD=head, BARE_FOOT=foot)
+                   BARE_PARTS=page_parts(cluster, db, workdir))
         self.launch([BARE_BIN], env, port)
 
 
 def main():
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=BARE, check=True)
     bench.Server = Alternating
-    args = sys.argv[1:] or ["--pages", "search", "--rounds", "6", "--compare", "0"]
-    if "--pages" not in args or args[args.index("--pages") + 1] != "search":
-        sys.exit("the bare server serves the search only: pass --pages search")
+    args = sys.argv[1:]
+    for flag, default in (("--pages", "search"), ("--rounds", "6"), ("--compare", "0")):
+        if flag not in args:
+            args += [flag, default]
+    page_of[0] = args[args.index("--pages") + 1]
+    if page_of[0] not in PAGES:
+        sys.exit(f"the bare server serves one of {', '.join(PAGES)}: pass --pages with one of them")
     sys.argv = [os.path.join(HERE, "bench.py")] + args
     bench.main()
     # bench.py's table takes the medians over all rounds, both servers

@@ -1,9 +1,10 @@
-//! Calibration for the load harness: the library search as a bare axum +
-//! sqlx server would serve it. The same two statements as Inflow's search
-//! page (the session, then the one-word search), decoded into the same
-//! column types, and a page of the same size (Inflow's own page around the
-//! results, from `BARE_HEAD` and `BARE_FOOT`) written with `push_str`. No
-//! layers, no templates, no snippets, no logging.
+//! Calibration for the load harness: the library search and the goal page
+//! (`goal.rs`) as a bare axum + sqlx server would serve them. The same
+//! statements as Inflow's pages (the session, then the page's own), decoded
+//! into the same column types, and a page of the same size (Inflow's own
+//! page for the first request with the request's own text written into it,
+//! from `BARE_PARTS`) written with `push_str`. No layers, no templates, no
+//! snippets, no logging.
 //!
 //! `BARE_POOL=sqlx` draws connections from sqlx's pool; `simple` (the
 //! default) hands a released connection straight to the next request, as
@@ -22,10 +23,13 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use sha2::{Digest, Sha256};
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{ConnectOptions, PgConnection, PgPool};
-use tokio::sync::Semaphore;
+use sqlx::{ConnectOptions, PgConnection, PgPool, Postgres};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use uuid::Uuid;
+
+mod goal;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -78,7 +82,12 @@ type Hit = (
     i64,
 );
 
-type Idle = Arc<(Semaphore, Mutex<Vec<PgConnection>>)>;
+/// The idle connections of the `simple` pool and the permits to take one.
+#[derive(Clone)]
+struct Idle {
+    permits: Arc<Semaphore>,
+    conns: Arc<Mutex<Vec<PgConnection>>>,
+}
 
 #[derive(Clone)]
 enum Db {
@@ -89,8 +98,9 @@ enum Db {
 #[derive(Clone)]
 struct App {
     db: Db,
-    head: &'static str,
-    foot: &'static str,
+    /// Inflow's own page for the first request, cut where the request's
+    /// own text goes (`BARE_PARTS`: the pieces, separated by NUL).
+    parts: &'static [&'static str],
 }
 
 static OK: AtomicU64 = AtomicU64::new(0);
@@ -98,27 +108,109 @@ static OTHER: AtomicU64 = AtomicU64::new(0);
 
 async fn metrics() -> String {
     format!(
-        "inflow_http_requests_total{{route=\"/library\",status=\"200\"}} {}\n\
-         inflow_http_requests_total{{route=\"/library\",status=\"500\"}} {}\n",
+        "inflow_http_requests_total{{route=\"bare\",status=\"200\"}} {}\n\
+         inflow_http_requests_total{{route=\"bare\",status=\"500\"}} {}\n",
         OK.load(Relaxed),
         OTHER.load(Relaxed)
     )
 }
 
-/// Puts a connection back when its request finished; one whose request
-/// was cut off (the client went away mid-statement) is dropped, and the next
-/// request opens another.
-struct Lease {
-    idle: Idle,
-    conn: Option<PgConnection>,
-    done: bool,
+/// A connection for one request. From the `simple` pool it goes back when
+/// its request finished ([`Conn::done`]); one whose request was cut off
+/// (the client went away mid-statement) is dropped, and the next request
+/// opens another.
+enum Conn {
+    Sqlx(PoolConnection<Postgres>),
+    Simple {
+        idle: Idle,
+        conn: Option<PgConnection>,
+        done: bool,
+        _permit: OwnedSemaphorePermit,
+    },
 }
 
-impl Drop for Lease {
-    fn drop(&mut self) {
-        if let (true, Some(c)) = (self.done, self.conn.take()) {
-            self.idle.1.lock().unwrap().push(c);
+impl Conn {
+    async fn take(db: &Db) -> sqlx::Result<Conn> {
+        match db {
+            Db::Sqlx(pool) => Ok(Conn::Sqlx(pool.acquire().await?)),
+            Db::Simple(idle, options) => {
+                let permit = idle
+                    .permits
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .expect("the semaphore is never closed");
+                let pooled = idle.conns.lock().unwrap().pop();
+                let conn = match pooled {
+                    Some(c) => c,
+                    None => options.connect().await?,
+                };
+                Ok(Conn::Simple {
+                    idle: idle.clone(),
+                    conn: Some(conn),
+                    done: false,
+                    _permit: permit,
+                })
+            }
         }
+    }
+
+    fn get(&mut self) -> &mut PgConnection {
+        match self {
+            Conn::Sqlx(c) => c,
+            Conn::Simple { conn, .. } => conn.as_mut().expect("taken until dropped"),
+        }
+    }
+
+    /// The request's statements ran to the end: the connection may go back.
+    fn done(mut self) {
+        if let Conn::Simple { done, .. } = &mut self {
+            *done = true;
+        }
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Conn::Simple {
+            idle,
+            conn,
+            done: true,
+            ..
+        } = self
+            && let Some(c) = conn.take()
+        {
+            idle.conns.lock().unwrap().push(c);
+        }
+    }
+}
+
+/// The session's user, as `src/auth/store.rs`'s `session_user` reads it,
+/// from the request's `inflow_session` cookie.
+async fn session(c: &mut PgConnection, headers: &HeaderMap) -> sqlx::Result<Option<SessionRow>> {
+    let token = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|kv| kv.trim().strip_prefix("inflow_session="))
+        .unwrap_or("");
+    let hash = Sha256::digest(token.as_bytes());
+    sqlx::query_as(SESSION)
+        .bind(&hash[..])
+        .bind(8i32)
+        .bind(30i32)
+        .fetch_optional(c)
+        .await
+}
+
+/// The response when the statements found no session or failed, counted
+/// as not 200.
+fn failed(r: sqlx::Result<()>) -> Response {
+    OTHER.fetch_add(1, Relaxed);
+    match r {
+        Ok(()) => (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response(),
     }
 }
 
@@ -135,56 +227,13 @@ fn esc(out: &mut String, s: &str) {
     }
 }
 
-async fn statements(
-    c: &mut PgConnection,
-    hash: &[u8],
-    q: &str,
-    page: i64,
-) -> sqlx::Result<Option<(SessionRow, Vec<Hit>)>> {
-    let s: Option<SessionRow> = sqlx::query_as(SESSION)
-        .bind(hash)
-        .bind(8i32)
-        .bind(30i32)
-        .fetch_optional(&mut *c)
-        .await?;
-    let Some(s) = s else { return Ok(None) };
-    let hits: Vec<Hit> = sqlx::query_as(SEARCH)
+async fn search(c: &mut PgConnection, q: &str, page: i64) -> sqlx::Result<Vec<Hit>> {
+    sqlx::query_as(SEARCH)
         .bind(q)
         .bind(20i64)
         .bind((page - 1) * 20)
-        .fetch_all(&mut *c)
-        .await?;
-    Ok(Some((s, hits)))
-}
-
-async fn run(
-    db: &Db,
-    hash: &[u8],
-    q: &str,
-    page: i64,
-) -> sqlx::Result<Option<(SessionRow, Vec<Hit>)>> {
-    match db {
-        Db::Sqlx(pool) => statements(&mut *pool.acquire().await?, hash, q, page).await,
-        Db::Simple(idle, options) => {
-            let _permit = idle
-                .0
-                .acquire()
-                .await
-                .expect("the semaphore is never closed");
-            let conn = idle.1.lock().unwrap().pop();
-            let mut lease = Lease {
-                idle: idle.clone(),
-                conn,
-                done: false,
-            };
-            if lease.conn.is_none() {
-                lease.conn = Some(options.connect().await?);
-            }
-            let r = statements(lease.conn.as_mut().unwrap(), hash, q, page).await;
-            lease.done = true;
-            r
-        }
-    }
+        .fetch_all(c)
+        .await
 }
 
 async fn library(
@@ -192,14 +241,6 @@ async fn library(
     headers: HeaderMap,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    let token = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| kv.trim().strip_prefix("inflow_session="))
-        .unwrap_or("");
-    let hash = Sha256::digest(token.as_bytes());
     let param = |name: &str| {
         params
             .iter()
@@ -211,19 +252,22 @@ async fn library(
         .and_then(|v| v.parse().ok())
         .unwrap_or(1i64)
         .max(1);
-    let (s, hits) = match run(&app.db, &hash, q, page).await {
+    let found = async {
+        let mut conn = Conn::take(&app.db).await?;
+        let Some(s) = session(conn.get(), &headers).await? else {
+            return Ok(None);
+        };
+        let hits = search(conn.get(), q, page).await?;
+        conn.done();
+        Ok(Some((s, hits)))
+    };
+    let (s, hits) = match found.await {
         Ok(Some(found)) => found,
-        Ok(None) => {
-            OTHER.fetch_add(1, Relaxed);
-            return (StatusCode::SEE_OTHER, [(header::LOCATION, "/login")]).into_response();
-        }
-        Err(e) => {
-            OTHER.fetch_add(1, Relaxed);
-            return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
-        }
+        Ok(None) => return failed(Ok(())),
+        Err(e) => return failed(Err(e)),
     };
     let mut out = String::with_capacity(16 * 1024);
-    out.push_str(app.head);
+    out.push_str(app.parts[0]);
     esc(&mut out, &s.1);
     let _ = write!(out, " ({}), {} unread, epoch {}", s.2, s.6, s.7);
     let total = hits.first().map_or(0, |h| h.11);
@@ -253,15 +297,16 @@ async fn library(
         }
         out.push_str("</p>\n</article>\n");
     }
-    out.push_str(app.foot);
+    out.push_str(app.parts.get(1).copied().unwrap_or(""));
     OK.fetch_add(1, Relaxed);
     Html(out).into_response()
 }
 
-fn text_of(var: &str) -> &'static str {
+fn parts_of(var: &str) -> &'static [&'static str] {
     let path = std::env::var(var).unwrap_or_else(|_| panic!("{var} is not set"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    Box::leak(text.into_boxed_str())
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    Box::leak(text.split('\0').collect::<Vec<_>>().into_boxed_slice())
 }
 
 #[tokio::main]
@@ -290,20 +335,21 @@ async fn main() {
             for _ in 0..8 {
                 idle.push(options.connect().await.expect("connect"));
             }
-            Db::Simple(
-                Arc::new((Semaphore::new(8), Mutex::new(idle))),
-                Box::new(options),
-            )
+            let idle = Idle {
+                permits: Arc::new(Semaphore::new(8)),
+                conns: Arc::new(Mutex::new(idle)),
+            };
+            Db::Simple(idle, Box::new(options))
         }
         other => panic!("BARE_POOL={other}: sqlx or simple"),
     };
     let app = App {
         db,
-        head: text_of("BARE_HEAD"),
-        foot: text_of("BARE_FOOT"),
+        parts: parts_of("BARE_PARTS"),
     };
     let router = Router::new()
         .route("/library", get(library))
+        .route("/goals/{id}", get(goal::show))
         .route("/metrics", get(metrics))
         .route("/readyz", get(|| async { "ok" }))
         .with_state(app);
