@@ -1,9 +1,10 @@
 //! Operations endpoints: liveness, readiness (503 while draining or when the
 //! database does not answer) and Prometheus metrics, plus the request-metrics layer.
 
+use std::collections::HashMap;
 use std::ops::ControlFlow;
-use std::sync::OnceLock;
 use std::sync::atomic::Ordering;
+use std::sync::{OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -75,6 +76,50 @@ async fn metrics_text() -> impl IntoResponse {
     )
 }
 
+/// A request's counter and latency histogram, registered once for each
+/// method, route and status.
+type Handles = (metrics::Counter, metrics::Histogram);
+
+/// Handles by (method, status), then by route. Registering them on every
+/// request built two keys of three labels (nine strings) and looked each up
+/// in the recorder.
+type HandleCache = RwLock<HashMap<(Method, u16), HashMap<Box<str>, Handles>>>;
+
+/// Count one response and its latency under its method, route and status.
+fn record(method: Method, route: &str, status: u16, latency: Duration) {
+    static CACHE: OnceLock<HandleCache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| {
+        // Handles registered before the recorder is installed would count
+        // nothing, for good.
+        prometheus();
+        RwLock::default()
+    });
+    let count = |(requests, latencies): &Handles| {
+        requests.increment(1);
+        latencies.record(latency.as_secs_f64());
+    };
+    let key = (method, status);
+    if let Ok(m) = cache.read()
+        && let Some(h) = m.get(&key).and_then(|r| r.get(route))
+    {
+        return count(h);
+    }
+    let method = &key.0;
+    let labels = [
+        ("method", method.to_string()),
+        ("route", route.to_owned()),
+        ("status", status.to_string()),
+    ];
+    let h: Handles = (
+        metrics::counter!("inflow_http_requests_total", &labels),
+        metrics::histogram!("inflow_http_request_duration_seconds", &labels),
+    );
+    count(&h);
+    if let Ok(mut m) = cache.write() {
+        m.entry(key).or_default().insert(route.into(), h);
+    }
+}
+
 /// A response that takes this long is logged at warn.
 const SLOW_RESPONSE: Duration = Duration::from_secs(1);
 
@@ -99,17 +144,10 @@ impl Around for Track {
         let route = res
             .extensions()
             .get::<MatchedPath>()
-            .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+            .map_or("unmatched", MatchedPath::as_str);
         let status = res.status().as_u16();
-        let labels = [
-            ("method", method.to_string()),
-            ("route", route),
-            ("status", status.to_string()),
-        ];
-        metrics::counter!("inflow_http_requests_total", &labels).increment(1);
         let latency = start.elapsed();
-        metrics::histogram!("inflow_http_request_duration_seconds", &labels)
-            .record(latency.as_secs_f64());
+        record(method, route, status, latency);
         let latency_ms = latency.as_millis() as u64;
         if latency >= SLOW_RESPONSE {
             tracing::warn!(status, latency_ms, "slow response");
@@ -117,5 +155,38 @@ impl Around for Track {
             tracing::debug!(target: "inflow::access", status, latency_ms, "response");
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The value of one series in the Prometheus text, if it is there.
+    fn value(text: &str, series: &str) -> Option<f64> {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+    }
+
+    #[test]
+    fn each_response_counts_once_under_its_own_method_route_and_status() {
+        let route = format!("/test/{}", uuid::Uuid::new_v4());
+        let ms = Duration::from_millis(3);
+        record(Method::GET, &route, 200, ms);
+        record(Method::GET, &route, 200, ms);
+        record(Method::POST, &route, 200, ms);
+        record(Method::GET, &route, 404, ms);
+        let text = prometheus().render();
+        let series = |m: &str, s: u16| {
+            let labels = format!("{{method=\"{m}\",route=\"{route}\",status=\"{s}\"}}");
+            value(&text, &format!("inflow_http_requests_total{labels}"))
+        };
+        assert_eq!(series("GET", 200), Some(2.0), "{text}");
+        assert_eq!(series("POST", 200), Some(1.0));
+        assert_eq!(series("GET", 404), Some(1.0));
+        let count = format!(
+            "inflow_http_request_duration_seconds_count{{method=\"GET\",route=\"{route}\",status=\"200\"}}"
+        );
+        assert_eq!(value(&text, &count), Some(2.0), "{text}");
     }
 }

@@ -37,7 +37,7 @@ impl Around for ErrorPages {
 
     fn before(&self, req: &mut Request) -> ControlFlow<Response, Self::Carry> {
         ControlFlow::Continue((
-            req.headers().get("x-request-id").cloned(),
+            req.headers().get(crate::web::X_REQUEST_ID).cloned(),
             req.uri().clone(),
         ))
     }

@@ -60,8 +60,12 @@ impl PageCtx {
     }
 }
 
+/// The request id's header, set by the outermost layer (`app::build_router`).
+/// A constant name is looked up without parsing and lowercasing a string.
+pub const X_REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
+
 pub fn request_id(headers: &HeaderMap) -> String {
-    request_id_of(headers.get("x-request-id"))
+    request_id_of(headers.get(X_REQUEST_ID))
 }
 
 /// The request id as shown on pages, from its header's value.

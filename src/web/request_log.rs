@@ -124,7 +124,7 @@ where
     fn call(&mut self, req: Request<B>) -> Self::Future {
         let log = RequestLog {
             method: req.method().clone(),
-            id: req.headers().get("x-request-id").cloned(),
+            id: req.headers().get(crate::web::X_REQUEST_ID).cloned(),
             route: RefCell::new(None),
             user: Cell::new(None),
         };
