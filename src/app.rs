@@ -1,18 +1,20 @@
 //! `AppState` and the router: every feature's routes, the role gates on the
 //! route groups, and the layers every request passes through.
 
+use std::convert::Infallible;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use sqlx::PgPool;
-use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tower::{Service, ServiceBuilder};
+use tower_http::compression::{CompressionBody, CompressionLayer};
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -63,8 +65,34 @@ impl AppState {
     }
 }
 
+/// The app as a `Router` (what the tests drive): [`build_service`] as its
+/// fallback.
 pub fn build_router(state: AppState) -> Router {
+    Router::new().fallback_service(build_service(state))
+}
+
+/// The app as the server serves it: the layers every request passes
+/// through, around the routes. Served as it is, not as a `Router`'s
+/// fallback, which would box and clone the whole stack once more on every
+/// request.
+pub fn build_service(
+    state: AppState,
+) -> impl Service<
+    Request,
+    Response = Response,
+    Error = Infallible,
+    Future = impl Future<Output = Result<Response, Infallible>> + Send,
+> + Clone
++ Send
++ Sync
++ 'static {
     let _ = ops::prometheus();
+    let public = Router::new()
+        .merge(auth::router())
+        .merge(library::public_router())
+        .merge(ops::router())
+        .merge(web::assets::router())
+        .route_layer(AroundLayer(Gate(None)));
     let signed_in = Router::new()
         .merge(home::router())
         .merge(auth::me_router())
@@ -74,11 +102,11 @@ pub fn build_router(state: AppState) -> Router {
         .merge(goals::router())
         .merge(campaigns::router())
         .merge(notifications::router())
-        .route_layer(AroundLayer(auth::Require::USER));
+        .route_layer(AroundLayer(Gate(Some(auth::Require::USER))));
     let manage = goals::manage_router()
         .merge(reflections::manage_router())
         .merge(campaigns::manage_router())
-        .route_layer(AroundLayer(auth::Require::MANAGER));
+        .route_layer(AroundLayer(Gate(Some(auth::Require::MANAGER))));
     let admin = Router::new()
         .merge(people::admin_router())
         .merge(library::admin_router())
@@ -86,17 +114,13 @@ pub fn build_router(state: AppState) -> Router {
         .merge(goals::admin_router())
         .merge(campaigns::admin_router())
         .merge(admin::admin_router())
-        .route_layer(AroundLayer(auth::Require::ADMIN));
+        .route_layer(AroundLayer(Gate(Some(auth::Require::ADMIN))));
 
     let routes = Router::new()
-        .merge(auth::router())
-        .merge(library::public_router())
+        .merge(public)
         .merge(signed_in)
         .merge(manage)
         .merge(admin)
-        .merge(ops::router())
-        .merge(web::assets::router())
-        .route_layer(AroundLayer(MatchedRoute))
         .fallback(web::errors::not_found)
         .with_state(state.clone());
     // The layers every request passes through wrap the router once, as one
@@ -104,7 +128,9 @@ pub fn build_router(state: AppState) -> Router {
     // every level boxed and cloned per request (the stack took 6.7 µs a
     // request that way, 4.7 µs this way, on /healthz in a loop). Outermost
     // first.
-    let stack = ServiceBuilder::new()
+    ServiceBuilder::new()
+        // The body as `axum::serve` takes it (compressed when the client asks).
+        .map_response(|res: axum::http::Response<CompressionBody<Body>>| res.map(Body::new))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(RequestLogLayer)
         .layer(PropagateRequestIdLayer::x_request_id())
@@ -123,24 +149,31 @@ pub fn build_router(state: AppState) -> Router {
         .layer(auth::session::SessionLayer(state.clone()))
         .layer(CsrfLayer::new().with_rejection_response(web::errors::csrf_rejection))
         .layer(AroundLayer(web::flash::FlashCookie))
-        .service(routes);
-    Router::new().fallback_service(stack)
+        .service(routes)
 }
 
-/// The route the router matched (its pattern, as `/goals/{id}`): recorded on
-/// the request's log fields (`web::request_log`) and handed out with the
-/// response for `ops::Track`.
-/// Unmatched requests (the 404 fallback) have none.
+/// The one layer on each route: it records the route the router matched
+/// (its pattern, as `/goals/{id}`) on the request's log fields
+/// (`web::request_log`) and hands it out with the response for
+/// `ops::Track`, and on a group of signed-in routes it is that group's role
+/// gate ([`auth::Require`]). One layer instead of two: every route layer is
+/// a level the router boxes and clones on each request. Unmatched requests
+/// (the 404 fallback) have no route.
 #[derive(Clone, Copy)]
-struct MatchedRoute;
+struct Gate(Option<auth::Require>);
 
-impl Around for MatchedRoute {
+impl Around for Gate {
     type Carry = Option<MatchedPath>;
 
     fn before(&self, req: &mut Request) -> ControlFlow<Response, Self::Carry> {
         let route = req.extensions().get::<MatchedPath>().cloned();
         if let Some(route) = &route {
             request_log::record_route(route);
+        }
+        if let Some(require) = &self.0
+            && let ControlFlow::Break(refused) = require.before(req)
+        {
+            return ControlFlow::Break(self.after(route, refused));
         }
         ControlFlow::Continue(route)
     }

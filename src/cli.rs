@@ -12,7 +12,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::{AppState, build_router};
+use crate::app::{AppState, build_service};
 use crate::auth::model::{check_password, is_valid_email, normalize_email};
 use crate::bench::Sizes;
 use crate::config::{BenchSeedArgs, Cli, Command, CreateAdminArgs, ServeArgs, Settings};
@@ -187,7 +187,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     };
     crate::ops::spawn_upkeep();
     let requests_db = state.db.clone();
-    let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(build_service(state));
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(stop.clone().cancelled_owned())
         .await;

@@ -5,6 +5,7 @@
 use std::convert::Infallible;
 use std::ops::ControlFlow;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::extract::{FromRequestParts, Request};
@@ -29,10 +30,10 @@ pub const COOKIE: &str = "inflow_session";
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
     pub id: Uuid,
-    pub name: String,
-    pub email: String,
+    pub name: Arc<str>,
+    pub email: Arc<str>,
     pub role: Role,
-    pub timezone: String,
+    pub timezone: Arc<str>,
     /// Unread notifications (loaded with the session, for the navigation).
     pub unread: i64,
     /// `plan_epoch` as this request began: it rises with every change to the
@@ -163,10 +164,10 @@ async fn load_once(state: &AppState, hash: &[u8]) -> sqlx::Result<Option<Current
     }
     Ok(Some(CurrentUser {
         id: row.id,
-        name: row.name,
-        email: row.email,
+        name: row.name.into(),
+        email: row.email.into(),
         role: Role::parse(&row.role).unwrap_or(Role::Learner),
-        timezone: row.timezone,
+        timezone: row.timezone.into(),
         unread: row.unread,
         catalogue_epoch: row.catalogue_epoch,
     }))

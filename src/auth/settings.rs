@@ -18,9 +18,9 @@ use crate::web::{FormErrors, PageCtx, redirect_with_flash, render, render_status
 fn page_for(page: PageCtx, me: &CurrentUser) -> SettingsPage {
     SettingsPage {
         page,
-        name: me.name.clone(),
-        email: me.email.clone(),
-        timezone: me.timezone.clone(),
+        name: me.name.to_string(),
+        email: me.email.to_string(),
+        timezone: me.timezone.to_string(),
         errors: FormErrors::new(),
         password_errors: FormErrors::new(),
     }

@@ -42,7 +42,7 @@ async fn page_for(
                 daily_minutes: s.as_ref().map_or(10, |s| s.daily_minutes).to_string(),
                 weekly_target: s.as_ref().map_or(3, |s| s.weekly_target).to_string(),
                 why: s.map(|s| s.why).unwrap_or_default(),
-                timezone: user.timezone.clone(),
+                timezone: user.timezone.to_string(),
                 topics: store::interests(&mut c, user.id)
                     .await?
                     .into_iter()

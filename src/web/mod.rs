@@ -47,7 +47,7 @@ impl PageCtx {
         self.user.as_ref().is_some_and(|u| u.role.is_admin())
     }
     pub fn user_name(&self) -> &str {
-        self.user.as_ref().map_or("", |u| u.name.as_str())
+        self.user.as_ref().map_or("", |u| &*u.name)
     }
     /// `aria-current` value for a navigation link.
     pub fn current(&self, prefix: &str) -> &'static str {

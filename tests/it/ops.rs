@@ -44,12 +44,21 @@ async fn metrics_count_requests_by_route() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(c.get("/no/such/page").await.status, StatusCode::NOT_FOUND);
+    // Requests a role gate turns away are counted under their route too.
+    assert_eq!(c.get("/today").await.status, StatusCode::SEE_OTHER);
+    let mut learner = app.signed_in("learner@example.com").await;
+    assert_eq!(
+        learner.get("/admin/people").await.status,
+        StatusCode::FORBIDDEN
+    );
     let m = c.get("/metrics").await;
     assert_eq!(m.status, StatusCode::OK);
     for line in [
         "inflow_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}",
         "inflow_http_requests_total{method=\"GET\",route=\"/library/{slug}\",status=\"404\"}",
         "inflow_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"}",
+        "inflow_http_requests_total{method=\"GET\",route=\"/today\",status=\"303\"}",
+        "inflow_http_requests_total{method=\"GET\",route=\"/admin/people\",status=\"403\"}",
     ] {
         assert!(m.body.contains(line), "{line} in\n{}", m.body);
     }
