@@ -115,7 +115,12 @@ fn record(method: Method, route: &str, status: u16, latency: Duration) {
         metrics::histogram!("inflow_http_request_duration_seconds", &labels),
     );
     count(&h);
-    if let Ok(mut m) = cache.write() {
+    // Routes are the router's own patterns (or "unmatched"), but any token
+    // is a method: past this many (method, status) pairs, new ones are
+    // looked up each time instead of kept.
+    if let Ok(mut m) = cache.write()
+        && (m.len() < 256 || m.contains_key(&key))
+    {
         m.entry(key).or_default().insert(route.into(), h);
     }
 }
