@@ -13,6 +13,7 @@ Arguments go to bench.py (defaults: --pages search --rounds 6 --compare 0).
 Needs the production build and the seeded data (bench/run.sh once)."""
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -78,6 +79,30 @@ def page_parts(cluster, db, workdir):
     return parts
 
 
+# A statement of the bare server's: its doc line names the Inflow source and
+# function it is copied from, and the SQL is a raw string constant.
+BARE_SQL = re.compile(r'///\s*`(src/[^`]+\.rs)`, `(\w+)`\.\s*\nconst (\w+): &str = r#"(.*?)"#;', re.S)
+
+
+def same_sql():
+    """The bare server's statements are copies of Inflow's, or the
+    calibration compares different work: each must still appear in the source
+    file its doc line names (spacing aside)."""
+    root = os.path.dirname(HERE)
+    words = lambda text: " ".join(text.split())  # noqa: E731
+    found = 0
+    for name in sorted(os.listdir(os.path.join(BARE, "src"))):
+        with open(os.path.join(BARE, "src", name)) as f:
+            for path, function, const, sql in BARE_SQL.findall(f.read()):
+                found += 1
+                with open(os.path.join(root, path)) as g:
+                    if words(sql) not in words(g.read()):
+                        sys.exit(f"bench/bare/src/{name}: {const} is no longer the SQL of "
+                                 f"{function} in {path}; copy it again")
+    if found == 0:
+        sys.exit("bench/bare: no statements found to check against Inflow's")
+
+
 class Alternating(Inflow):
     """The harness's server: Inflow for its captures and its cold start, then
     Inflow and bare in turns, one round each."""
@@ -100,6 +125,7 @@ class Alternating(Inflow):
 
 
 def main():
+    same_sql()
     subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=BARE, check=True)
     bench.Server = Alternating
     args = sys.argv[1:]
