@@ -170,9 +170,7 @@ impl Around for Gate {
         if let Some(route) = &route {
             request_log::record_route(route);
         }
-        if let Some(require) = &self.0
-            && let ControlFlow::Break(refused) = require.before(req)
-        {
+        if let Some(refused) = self.0.and_then(|require| require.refusal(req)) {
             return ControlFlow::Break(self.after(route, refused));
         }
         ControlFlow::Continue(route)

@@ -3,7 +3,6 @@
 //! gates for `/manage` and `/admin` sit on the route groups.
 
 use std::convert::Infallible;
-use std::ops::ControlFlow;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -21,7 +20,6 @@ use super::model::{self, Role, SESSION_ABSOLUTE_DAYS};
 use super::store;
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::web::around::Around;
 use crate::web::cookie;
 
 pub const COOKIE: &str = "inflow_session";
@@ -190,8 +188,9 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     }
 }
 
-/// A gate on a group of routes: the signed-in people whose role it lets
-/// through. Anyone else is sent to sign in, or refused when signed in.
+/// A gate on a group of routes (checked by `app::Gate` on each of them):
+/// the signed-in people whose role it lets through. Anyone else is sent to
+/// sign in, or refused when signed in.
 #[derive(Clone, Copy)]
 pub struct Require(fn(Role) -> bool);
 
@@ -202,20 +201,13 @@ impl Require {
     pub const MANAGER: Require = Require(Role::can_manage);
     /// Gate for `/admin/...`: L&D admins.
     pub const ADMIN: Require = Require(Role::is_admin);
-}
 
-impl Around for Require {
-    type Carry = ();
-
-    fn before(&self, req: &mut Request) -> ControlFlow<Response, ()> {
+    /// The response turning `req` away, if this gate does.
+    pub fn refusal(&self, req: &Request) -> Option<Response> {
         match req.extensions().get::<CurrentUser>() {
-            None => ControlFlow::Break(login_redirect(req.uri())),
-            Some(u) if !(self.0)(u.role) => ControlFlow::Break(AppError::Forbidden.into_response()),
-            Some(_) => ControlFlow::Continue(()),
+            None => Some(login_redirect(req.uri())),
+            Some(u) if !(self.0)(u.role) => Some(AppError::Forbidden.into_response()),
+            Some(_) => None,
         }
-    }
-
-    fn after(&self, _: (), res: Response) -> Response {
-        res
     }
 }
