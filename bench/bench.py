@@ -384,7 +384,7 @@ def run_wrk(args, page, tsv_path, expected, duration, server):
     t.start()
     before = server.statuses()
     out = subprocess.run(["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{duration}s",
-                          "--timeout", "5s", "-s", LUA, f"http://127.0.0.1:{PORT}", "--", tsv_path],
+                          "--timeout", "5s", "-s", LUA, f"http://127.0.0.1:{server.port}", "--", tsv_path],
                          check=True, text=True, stdout=subprocess.PIPE)
     stop.set()
     t.join()
@@ -445,6 +445,7 @@ class Floor:
         # it, and the floor paid for that output, 15-25 % of its rate).
         self.procs = [subprocess.Popen(c + [cluster.url(db)], text=True, stdout=subprocess.PIPE,
                                        stderr=subprocess.STDOUT) for c in cmds]
+        self.ends = time.time() + args.warmup + seconds
         self.windows = []
         time.sleep(args.warmup)
 
@@ -469,6 +470,8 @@ class Floor:
     def measure(self, seconds):
         t = time.time()
         time.sleep(seconds)
+        if time.time() > self.ends - 0.5:
+            sys.exit("the floor's pgbench ended inside a measured slice; give it more time (-T)")
         self.windows.append((t, time.time()))
 
     def finish(self, tail=True):
@@ -516,6 +519,26 @@ def measure_page(cluster, db, args, page, lines, tsv_path, expected):
     finally:
         server.stop()
     r.pop("quantiles_ms")
+    return r
+
+
+def measure_first_visits(cluster, db, args, lines, tsv_path, expected, scripts, workdir):
+    """One round of today_first: each reader is visited once, so the page
+    runs in one go (measure_page), between two slices of its floor of
+    --duration / 2 each, so that a machine that speeds up or slows down
+    weighs on both alike. pgbench is stopped while the page runs; its
+    statements commit one by one, so it holds no lock when the page's
+    round clears the plans."""
+    half = args.duration / 2
+    # pgbench's clock runs while it is stopped: room for the page's run.
+    with Floor(cluster, db, args, scripts, workdir, args.duration + 20) as floor:
+        floor.measure(half)
+        floor.pause()
+        r = measure_page(cluster, db, args, "today_first", lines, tsv_path, expected)
+        floor.resume()
+        floor.measure(half)
+        r["floor_rps"] = floor.finish(tail=False)
+    r["share"] = r["rps"] / r["floor_rps"]
     return r
 
 
@@ -651,21 +674,52 @@ def own_people(args):
     return not (args.floor_sampled or args.floor_per_connection or args.literal_floor)
 
 
-def bench_dataset(cluster, args, learners, pages, floor=True):
-    workdir = os.path.join(args.dir, f"run-{learners}")
-    os.makedirs(workdir, exist_ok=True)
-    tsv = os.path.join(args.dir, f"sessions-{learners}.tsv")
-    db = seed(cluster, args, learners, tsv)
-    # Sessions expire after 8 idle hours: bring the benchmark ones up to date.
-    # Undo earlier runs (Done, item views; seeded history is at least 3 days
-    # old) so every run starts from the same data.
-    cluster.psql(db, "UPDATE sessions SET created_at = now(), last_seen_at = now()",
-                 "DELETE FROM activities WHERE at > now() - interval '2 days'",
-                 "DELETE FROM campaign_progress WHERE done_at > now() - interval '2 days'",
-                 "VACUUM ANALYZE activities, campaign_progress")
-    learner_rows, managers = read_sessions(tsv)
+class Dataset:
+    """A seeded dataset, reset for a run: its database, its folder of
+    scripts, and the benchmark users' sessions."""
+
+    def __init__(self, cluster, args, learners):
+        self.learners = learners
+        self.workdir = os.path.join(args.dir, f"run-{learners}")
+        os.makedirs(self.workdir, exist_ok=True)
+        tsv = os.path.join(args.dir, f"sessions-{learners}.tsv")
+        self.db = seed(cluster, args, learners, tsv)
+        # Sessions expire after 8 idle hours: bring the benchmark ones up to date.
+        # Undo earlier runs (Done, item views; seeded history is at least 3 days
+        # old) so every run starts from the same data.
+        cluster.psql(self.db, "UPDATE sessions SET created_at = now(), last_seen_at = now()",
+                     "DELETE FROM activities WHERE at > now() - interval '2 days'",
+                     "DELETE FROM campaign_progress WHERE done_at > now() - interval '2 days'",
+                     "VACUUM ANALYZE activities, campaign_progress")
+        # As at 9 a.m. after the morning's digests went out: the worker's digest
+        # tick finds nobody due (BENCHMARKS.md measures a morning round itself).
+        cluster.psql(self.db, "UPDATE digest_schedule SET next_at = now() + interval '1 day'")
+        self.learner_rows, self.managers = read_sessions(tsv)
+        with open(tsv + ".seconds") as f:
+            self.seed_seconds = int(f.read().strip() or 0)
+
+    def lines(self, args, page, rng):
+        """The page's requests, also written to `<page>.tsv` for rotate.lua;
+        returns (lines, the file's path)."""
+        if page == "today_first":
+            lines = request_lines(page, self.learner_rows, self.managers, args.items, rng,
+                                  len(self.learner_rows) // 2)
+        else:
+            # The first --rotate learners (in id order) and their managers
+            # (learner n is in team n), as in every earlier run.
+            lines = request_lines(page, self.learner_rows[:args.rotate], self.managers[:args.rotate],
+                                  args.items, rng, args.requests)
+        path = os.path.join(self.workdir, f"{page}.tsv")
+        with open(path, "w") as f:
+            for m, p, token, body, _ in lines:
+                f.write(f"{m}\t{p}\t{token}\t{body}\n")
+        return lines, path
+
+
+def bench_dataset(cluster, args, data, pages):
+    db, workdir = data.db, data.workdir
     rng = random.Random(7)
-    results = {"learners": learners, "pages": {},
+    results = {"learners": data.learners, "pages": {},
                "floor": ("one pgbench client per connection, each replaying one request"
                          if args.floor_per_connection else
                          "the page's statements over its own requests, parameters read per "
@@ -673,62 +727,39 @@ def bench_dataset(cluster, args, learners, pages, floor=True):
                          if own_people(args) else
                          "one pgbench over all the captured requests")
                + (", parameters written into the SQL" if args.literal_floor else "")}
-    with open(tsv + ".seconds") as f:
-        results["seed_seconds"] = int(f.read().strip() or 0)
+    results["seed_seconds"] = data.seed_seconds
     server = Server(cluster, db, PORT, args.pool)
     results["cold_start_s"] = server.cold_start
     server.stop()
-    # As at 9 a.m. after the morning's digests went out: the worker's digest
-    # tick finds nobody due (BENCHMARKS.md measures a morning round itself).
-    cluster.psql(db, "UPDATE digest_schedule SET next_at = now() + interval '1 day'")
     for page in pages:
         expected = PAGES[page][1]
-        if page == "today_first":
-            lines = request_lines(page, learner_rows, managers, args.items, rng, len(learner_rows) // 2)
-        else:
-            # The first --rotate learners (in id order) and their managers
-            # (learner n is in team n), as in every earlier run.
-            lines = request_lines(page, learner_rows[:args.rotate], managers[:args.rotate],
-                                  args.items, rng, args.requests)
-        tsv_path = os.path.join(workdir, f"{page}.tsv")
-        with open(tsv_path, "w") as f:
-            for m, p, token, body, _ in lines:
-                f.write(f"{m}\t{p}\t{token}\t{body}\n")
+        lines, tsv_path = data.lines(args, page, rng)
         sample = lines[: args.capture]
         captured = capture(cluster, db, sample, page)
         counts = sorted(len(c) for c in captured)
-        scripts = (pgbench_scripts(workdir, page, sample, captured, args.items, args.literal_floor)
-                   if floor else None)
+        scripts = pgbench_scripts(workdir, page, sample, captured, args.items, args.literal_floor)
         read = None
-        if floor and own_people(args) and page in OWN_PAGES:
+        if own_people(args) and page in OWN_PAGES:
             import own_floor
             requests = own_floor.capture_all(cluster, db, lines[:args.rotate], captured[0][0][0])
             own, read = own_floor.scripts(cluster, db, workdir, page, requests)
             scripts = [own]
         runs = []
         for k in range(args.rounds):
-            if not floor:
-                r = measure_page(cluster, db, args, page, lines, tsv_path, expected)
-            elif page == "today_first":
-                # Each reader is visited once, so the page runs in one go;
-                # the floor right after it (warm-up, then --duration).
-                r = measure_page(cluster, db, args, page, lines, tsv_path, expected)
-                with Floor(cluster, db, args, scripts, workdir, args.duration) as f:
-                    r["floor_rps"] = f.finish()
-                r["share"] = r["rps"] / r["floor_rps"]
+            if page == "today_first":
+                r = measure_first_visits(cluster, db, args, lines, tsv_path, expected, scripts, workdir)
             else:
                 r = measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir, read)
             runs.append(r)
             log(f"  {page:<11} round {k + 1}: {r['rps']:>6.0f} req/s  p99 {r['p99_ms']:>6.2f} ms"
-                + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else ""))
+                f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}")
         r = summarise(runs)
         r["queries"] = counts[-1]
         r["queries_min"] = counts[0]
         results["pages"][page] = r
         log(f"  {page:<11} {r['rps']:>6.0f} req/s  p50 {r['p50_ms']:>6.2f} ms  p99 {r['p99_ms']:>6.2f} ms  "
             f"errors {r['errors']}  RSS {r['rss_mib']:.0f} MiB  queries {r['queries']}"
-            + (f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}" if floor else "")
-            + f"  (median of {len(runs)})")
+            f"  floor {r['floor_rps']:.0f}/s  share {r['share']:.0%}  (median of {len(runs)})")
     return results
 
 
@@ -741,7 +772,7 @@ def report(main, compare):
     rounds = len(next(iter(main["pages"].values()))["rounds"])
     rows = [f"Medians of {rounds} rounds (range in brackets); each round is a fresh server, "
             "warm-ups, then the page and its floor in\n"
-            "alternating slices (today_first: the page, then its floor).",
+            "alternating slices (today_first: its floor, the page in one go, its floor).",
             f"Floor: {main['floor']}.",
             "",
             "| page | req/s | p50 ms | p99 ms | errors | SQL statements | pgbench floor/s | share of floor | RSS MiB | goal |",
@@ -756,10 +787,8 @@ def report(main, compare):
     rows.append(f"Cold start to ready: {main['cold_start_s']:.2f} s. Seeding {main['learners']} learners took "
                 f"{main['seed_seconds']} s.")
     if compare:
-        a = main["pages"]["today"]["rps"]
-        b = compare["pages"]["today"]["rps"]
-        rows.append(f"Today at {main['learners']} learners vs {compare['learners']}: {a:.0f} / {b:.0f} req/s "
-                    f"= {a / b:.2f} (medians).")
+        import scale
+        rows.append(scale.report_line(main, compare))
     return "\n".join(rows)
 
 
@@ -767,7 +796,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--dir", default=os.environ.get("INFLOW_BENCH_DIR", "/var/tmp/inflow-bench"))
     ap.add_argument("--learners", type=int, default=100_000)
-    ap.add_argument("--compare", type=int, default=10_000, help="second dataset for Today's ratio (0: skip)")
+    ap.add_argument("--compare", type=int, default=10_000,
+                    help="second dataset for Today's ratio, measured in turns with the first (0: skip)")
     ap.add_argument("--items", type=int, default=10_000)
     ap.add_argument("--sessions", type=int, default=40_000,
                     help="sessions seeded (today_first visits each reading learner once)")
@@ -803,11 +833,13 @@ def main():
     log(f"Machine: {os.cpu_count()} cores; {args.connections} connections, pool {args.pool}, "
         f"{args.duration} s per page after {args.warmup} s warm-up.")
     log(f"Dataset: {args.learners} learners")
-    main_result = bench_dataset(cluster, args, args.learners, pages)
+    big = Dataset(cluster, args, args.learners)
+    main_result = bench_dataset(cluster, args, big, pages)
     compare = None
     if args.compare:
-        log(f"Dataset: {args.compare} learners (Today only)")
-        compare = bench_dataset(cluster, args, args.compare, ["today"], floor=False)
+        import scale
+        log(f"Dataset: {args.compare} learners, Today against {args.learners} in alternating slices")
+        compare = scale.compare(cluster, args, big, Dataset(cluster, args, args.compare))
     text = report(main_result, compare)
     print()
     print(text)

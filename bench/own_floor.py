@@ -1,4 +1,4 @@
-"""A floor over the page's own people (`bench.py --floor-own-people`).
+"""A floor over the page's own people (the reading pages' floor; `bench.py`'s default).
 
 The other floors replay a sample of 32 captured requests: over all of them
 at once (each backend rotates through dozens of prepared copies of the same
