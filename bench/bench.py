@@ -768,7 +768,7 @@ def span(r, key, fmt):
     return f"{fmt.format(r[key])} ({fmt.format(lo)}–{fmt.format(hi)})" if len(r["rounds"]) > 1 else fmt.format(r[key])
 
 
-def report(main, compare):
+def report(main, compare, reference=None):
     rounds = len(next(iter(main["pages"].values()))["rounds"])
     rows = [f"Medians of {rounds} rounds (range in brackets); each round is a fresh server, "
             "warm-ups, then the page and its floor in\n"
@@ -789,6 +789,9 @@ def report(main, compare):
     if compare:
         import scale
         rows.append(scale.report_line(main, compare))
+    if reference:
+        import reference as ref
+        rows.append(ref.report_line(reference))
     return "\n".join(rows)
 
 
@@ -798,6 +801,8 @@ def main():
     ap.add_argument("--learners", type=int, default=100_000)
     ap.add_argument("--compare", type=int, default=10_000,
                     help="second dataset for Today's ratio, measured in turns with the first (0: skip)")
+    ap.add_argument("--no-reference", dest="reference", action="store_false",
+                    help="skip the issue's reference page (bench/reference.py), measured in turns with Today")
     ap.add_argument("--items", type=int, default=10_000)
     ap.add_argument("--sessions", type=int, default=40_000,
                     help="sessions seeded (today_first visits each reading learner once)")
@@ -840,13 +845,18 @@ def main():
         import scale
         log(f"Dataset: {args.compare} learners, Today against {args.learners} in alternating slices")
         compare = scale.compare(cluster, args, big, Dataset(cluster, args, args.compare))
-    text = report(main_result, compare)
+    reference = None
+    if args.reference and "today" in pages:
+        import reference as ref
+        log("The issue's reference page, in turns with Today")
+        reference = ref.compare(cluster, args, big)
+    text = report(main_result, compare, reference)
     print()
     print(text)
     with open(os.path.join(args.dir, "results.md"), "w") as f:
         f.write(text + "\n")
     with open(os.path.join(args.dir, "results.json"), "w") as f:
-        json.dump({"main": main_result, "compare": compare}, f, indent=2)
+        json.dump({"main": main_result, "compare": compare, "reference": reference}, f, indent=2)
 
 
 if __name__ == "__main__":

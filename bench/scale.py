@@ -31,6 +31,20 @@ def rate(slices):
     }
 
 
+def alternate(args, first, second):
+    """Warm each of two (server, rotate.lua's file, expected status) up,
+    then load them in turns in the slices of `bench.SLICE_ORDER` (P the
+    first, F the second); returns each one's `rate`."""
+    for server, path, expected in (first, second):
+        b.run_wrk(args, "today", path, expected, args.warmup, server)
+    slice_s = max(1, round(args.duration / b.SLICE_ORDER.count("P")))
+    slices = {"P": [], "F": []}
+    for turn in b.SLICE_ORDER:
+        server, path, expected = first if turn == "P" else second
+        slices[turn].append(b.run_wrk(args, "today", path, expected, slice_s, server))
+    return rate(slices["P"]), rate(slices["F"])
+
+
 def measure_round(cluster, args, big, small):
     """One round: a fresh server on each dataset, Today's warm-up on each
     (which builds the day's plans), then the slices in turn."""
@@ -40,20 +54,12 @@ def measure_round(cluster, args, big, small):
         for data, port in ((big, b.PORT), (small, SCALE_PORT)):
             cluster.psql(data.db, "TRUNCATE learner_plans")
             servers.append(b.Server(cluster, data.db, port, args.pool))
-        for server, (_, path) in zip(servers, (big.today, small.today)):
-            b.run_wrk(args, "today", path, expected, args.warmup, server)
-        slice_s = max(1, round(args.duration / b.SLICE_ORDER.count("P")))
-        slices = {"P": [], "F": []}
-        for turn in b.SLICE_ORDER:
-            k = 0 if turn == "P" else 1
-            path = (big.today, small.today)[k][1]
-            slices[turn].append(b.run_wrk(args, "today", path, expected, slice_s, servers[k]))
+        big_rate, small_rate = alternate(args, (servers[0], big.today[1], expected),
+                                         (servers[1], small.today[1], expected))
     finally:
         for server in servers:
             server.stop()
-    r = {"big": rate(slices["P"]), "small": rate(slices["F"])}
-    r["ratio"] = r["big"]["rps"] / r["small"]["rps"]
-    return r
+    return {"big": big_rate, "small": small_rate, "ratio": big_rate["rps"] / small_rate["rps"]}
 
 
 def compare(cluster, args, big, small):

@@ -1,0 +1,104 @@
+"""The issue's yardstick in the same run as Inflow's pages.
+
+Issue 9 set its goals from a page measured on this machine: "a minimal axum
++ sqlx + askama page that runs 4 indexed queries over a 1-million-row table
+serves about 4,200-4,600 requests a second (p99 about 20 ms) with a pool of
+8 connections". The machine's speed drifts by a factor of two from one
+session to the next (BENCHMARKS.md), and the goals in requests a second
+and milliseconds drift with it; the shares of the floor do not. So each run
+(`--reference`, on by default with Today) also measures that page: the bare
+server's `/reference/{n}` (`bench/bare/src/reference.rs`: four primary-key
+lookups in `bench_reference`, 1,000,000 rows made here once, an askama
+template, sqlx's own pool of 8), in turns with Inflow's Today, each round a
+fresh server of each, in the slices of `bench.SLICE_ORDER`. The report
+gives both, so a reader can tell whether the machine was where the issue's
+figures came from.
+"""
+
+import os
+import random
+import subprocess
+
+import bench as b
+import scale
+
+BARE = os.path.join(b.ROOT, "bench", "bare")
+BARE_BIN = os.path.join(BARE, "target", "release", "bare")
+ROWS = 1_000_000  # reference.rs's ROWS
+
+
+def build():
+    """The bare server, built as calibrate.py builds it."""
+    subprocess.run(["cargo", "build", "--release", "--locked", "--quiet"], cwd=BARE, check=True)
+
+
+def ensure_table(cluster, db):
+    """`bench_reference`: 1,000,000 rows with a primary key, made once."""
+    cluster.psql(db, "CREATE TABLE IF NOT EXISTS bench_reference "
+                     "(id int PRIMARY KEY, title text NOT NULL, body text NOT NULL, n int NOT NULL)",
+                 "INSERT INTO bench_reference (id, title, body, n) "
+                 f"SELECT g, 'Row ' || g, repeat(md5(g::text), 3), g % 997 FROM generate_series(1, {ROWS}) g "
+                 "WHERE NOT EXISTS (SELECT 1 FROM bench_reference)",
+                 "VACUUM ANALYZE bench_reference")
+
+
+class Bare(b.Server):
+    """The bare server on sqlx's own pool, started like Inflow's."""
+
+    def __init__(self, cluster, db, port):
+        env = dict(os.environ, DATABASE_URL=cluster.url(db), PORT=str(port), BARE_POOL="sqlx")
+        env.pop("BARE_PARTS", None)
+        self.launch([BARE_BIN], env, port)
+
+
+def lines_file(data, args):
+    """rotate.lua's file for the reference page: --requests random rows."""
+    rng = random.Random(11)
+    path = os.path.join(data.workdir, "reference.tsv")
+    with open(path, "w") as f:
+        for _ in range(args.requests):
+            f.write(f"GET\t/reference/{rng.randrange(ROWS)}\t-\t\n")
+    return path
+
+
+def compare(cluster, args, data):
+    """Today on `data` (a `bench.Dataset`) and the reference page, in turns,
+    over --rounds rounds."""
+    build()
+    ensure_table(cluster, data.db)
+    _, today = data.lines(args, "today", random.Random(7))
+    reference = lines_file(data, args)
+    rounds = []
+    for k in range(args.rounds):
+        cluster.psql(data.db, "TRUNCATE learner_plans")
+        servers = []
+        try:
+            servers.append(b.Server(cluster, data.db, b.PORT, args.pool))
+            servers.append(Bare(cluster, data.db, scale.SCALE_PORT))
+            mine, theirs = scale.alternate(args, (servers[0], today, 200), (servers[1], reference, 200))
+        finally:
+            for server in servers:
+                server.stop()
+        rounds.append({"today": mine, "reference": theirs})
+        b.log(f"  today / reference  round {k + 1}: {mine['rps']:>6.0f} req/s p99 {mine['p99_ms']:.1f} ms"
+              f" / {theirs['rps']:.0f} req/s p99 {theirs['p99_ms']:.1f} ms")
+    out = {"rounds": rounds}
+    for side in ("today", "reference"):
+        for key in ("rps", "p50_ms", "p99_ms"):
+            vals = [r[side][key] for r in rounds]
+            out[f"{side}_{key}"] = b.median(vals)
+            out[f"{side}_{key}_range"] = [min(vals), max(vals)]
+    out["errors"] = sum(r[side]["errors"] for r in rounds for side in ("today", "reference"))
+    return out
+
+
+def report_line(out):
+    def fig(side, key, fmt):
+        lo, hi = out[f"{side}_{key}_range"]
+        spread = f" ({fmt.format(lo)}–{fmt.format(hi)})" if len(out["rounds"]) > 1 else ""
+        return fmt.format(out[f"{side}_{key}"]) + spread
+    return ("The issue's reference page (four indexed lookups in 1,000,000 rows, askama, sqlx's pool of 8; "
+            "4,200–4,600 req/s, p99 about 20 ms when the issue was written), in turns with Today: "
+            f"{fig('reference', 'rps', '{:.0f}')} req/s, p99 {fig('reference', 'p99_ms', '{:.1f}')} ms; "
+            f"Today in the same slices {fig('today', 'rps', '{:.0f}')} req/s, p99 {fig('today', 'p99_ms', '{:.1f}')} ms; "
+            f"errors {out['errors']}.")
