@@ -34,7 +34,8 @@ def build():
 
 def ensure_table(cluster, db):
     """`bench_reference`: 1,000,000 rows with a primary key, made once."""
-    cluster.psql(db, "CREATE TABLE IF NOT EXISTS bench_reference "
+    cluster.psql(db, "SET client_min_messages = warning",
+                 "CREATE TABLE IF NOT EXISTS bench_reference "
                      "(id int PRIMARY KEY, title text NOT NULL, body text NOT NULL, n int NOT NULL)",
                  "INSERT INTO bench_reference (id, title, body, n) "
                  f"SELECT g, 'Row ' || g, repeat(md5(g::text), 3), g % 997 FROM generate_series(1, {ROWS}) g "
