@@ -6,7 +6,7 @@ serves about 4,200-4,600 requests a second (p99 about 20 ms) with a pool of
 8 connections". The machine's speed drifts by a factor of two from one
 session to the next (BENCHMARKS.md), and the goals in requests a second
 and milliseconds drift with it; the shares of the floor do not. So each run
-(`--reference`, on by default with Today) also measures that page: the bare
+that measures Today also measures that page (`--no-reference` skips it): the bare
 server's `/reference/{n}` (`bench/bare/src/reference.rs`: four primary-key
 lookups in `bench_reference`, 1,000,000 rows made here once, an askama
 template, sqlx's own pool of 8), in turns with Inflow's Today, each round a
@@ -76,7 +76,8 @@ def compare(cluster, args, data):
         try:
             servers.append(b.Server(cluster, data.db, b.PORT, args.pool))
             servers.append(Bare(cluster, data.db, scale.SCALE_PORT))
-            mine, theirs = scale.alternate(args, (servers[0], today, 200), (servers[1], reference, 200))
+            mine, theirs = scale.alternate(args, (servers[0], today, b.PAGES["today"][1]),
+                                           (servers[1], reference, 200))
         finally:
             for server in servers:
                 server.stop()

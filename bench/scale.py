@@ -13,6 +13,8 @@ ticking as in production. The ratio is each round's, the report gives
 their median and range.
 """
 
+import random
+
 import bench as b
 
 # The server on the smaller dataset, next to bench.PORT's.
@@ -66,7 +68,6 @@ def compare(cluster, args, big, small):
     """Today on `big` over Today on `small` (both `bench.Dataset`s), over
     --rounds rounds; each dataset's `today` attribute is set to its requests
     (lines, rotate.lua's file)."""
-    import random
     for data in (big, small):
         data.today = data.lines(args, "today", random.Random(7))
     rounds = []
