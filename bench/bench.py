@@ -698,6 +698,11 @@ class Dataset:
         with open(tsv + ".seconds") as f:
             self.seed_seconds = int(f.read().strip() or 0)
 
+    def today_file(self, args):
+        """rotate.lua's file of Today's requests, as the main run's Today
+        page has them (the first page drawn from `random.Random(7)`)."""
+        return self.lines(args, "today", random.Random(7))[1]
+
     def lines(self, args, page, rng):
         """The page's requests, also written to `<page>.tsv` for rotate.lua;
         returns (lines, the file's path)."""

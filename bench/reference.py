@@ -67,20 +67,13 @@ def compare(cluster, args, data):
     over --rounds rounds."""
     build()
     ensure_table(cluster, data.db)
-    _, today = data.lines(args, "today", random.Random(7))
+    today = data.today_file(args)
     reference = lines_file(data, args)
     rounds = []
     for k in range(args.rounds):
-        cluster.psql(data.db, "TRUNCATE learner_plans")
-        servers = []
-        try:
-            servers.append(b.Server(cluster, data.db, b.PORT, args.pool))
-            servers.append(Bare(cluster, data.db, scale.SCALE_PORT))
-            mine, theirs = scale.alternate(args, (servers[0], today, b.PAGES["today"][1]),
-                                           (servers[1], reference, 200))
-        finally:
-            for server in servers:
-                server.stop()
+        mine, theirs = scale.alternate(
+            args, (scale.today_server(cluster, args, data, b.PORT), today, b.PAGES["today"][1]),
+            (lambda: Bare(cluster, data.db, scale.SCALE_PORT), reference, 200))
         rounds.append({"today": mine, "reference": theirs})
         b.log(f"  today / reference  round {k + 1}: {mine['rps']:>6.0f} req/s p99 {mine['p99_ms']:.1f} ms"
               f" / {theirs['rps']:.0f} req/s p99 {theirs['p99_ms']:.1f} ms")

@@ -13,8 +13,6 @@ ticking as in production. The ratio is each round's, the report gives
 their median and range.
 """
 
-import random
-
 import bench as b
 
 # The server on the smaller dataset, next to bench.PORT's.
@@ -34,45 +32,53 @@ def rate(slices):
 
 
 def alternate(args, first, second):
-    """Warm each of two (server, rotate.lua's file, expected status) up,
-    then load them in turns in the slices of `bench.SLICE_ORDER` (P the
-    first, F the second); returns each one's `rate`."""
-    for server, path, expected in (first, second):
-        b.run_wrk(args, "today", path, expected, args.warmup, server)
-    slice_s = max(1, round(args.duration / b.SLICE_ORDER.count("P")))
-    slices = {"P": [], "F": []}
-    for turn in b.SLICE_ORDER:
-        server, path, expected = first if turn == "P" else second
-        slices[turn].append(b.run_wrk(args, "today", path, expected, slice_s, server))
-    return rate(slices["P"]), rate(slices["F"])
-
-
-def measure_round(cluster, args, big, small):
-    """One round: a fresh server on each dataset, Today's warm-up on each
-    (which builds the day's plans), then the slices in turn."""
-    expected = b.PAGES["today"][1]
+    """One round of two servers in turns. Each of `first` and `second` is
+    (a function starting its server, rotate.lua's file, the expected
+    status): both are started, warmed up, then loaded in turns in the
+    slices of `bench.SLICE_ORDER` (P the first, F the second), and stopped.
+    Returns each one's `rate`."""
     servers = []
     try:
-        for data, port in ((big, b.PORT), (small, SCALE_PORT)):
-            cluster.psql(data.db, "TRUNCATE learner_plans")
-            servers.append(b.Server(cluster, data.db, port, args.pool))
-        big_rate, small_rate = alternate(args, (servers[0], big.today[1], expected),
-                                         (servers[1], small.today[1], expected))
+        for start, _, _ in (first, second):
+            servers.append(start())
+        for server, (_, path, expected) in zip(servers, (first, second)):
+            b.run_wrk(args, "today", path, expected, args.warmup, server)
+        slice_s = max(1, round(args.duration / b.SLICE_ORDER.count("P")))
+        slices = {"P": [], "F": []}
+        for turn in b.SLICE_ORDER:
+            k = 0 if turn == "P" else 1
+            _, path, expected = (first, second)[k]
+            slices[turn].append(b.run_wrk(args, "today", path, expected, slice_s, servers[k]))
     finally:
         for server in servers:
             server.stop()
+    return rate(slices["P"]), rate(slices["F"])
+
+
+def today_server(cluster, args, data, port):
+    """Starts Inflow on `data` with no plans yet (Today's warm-up builds them)."""
+    def start():
+        cluster.psql(data.db, "TRUNCATE learner_plans")
+        return b.Server(cluster, data.db, port, args.pool)
+    return start
+
+
+def measure_round(cluster, args, big, small, files):
+    """One round: a fresh server on each dataset, then the slices in turn."""
+    expected = b.PAGES["today"][1]
+    big_rate, small_rate = alternate(
+        args, (today_server(cluster, args, big, b.PORT), files[0], expected),
+        (today_server(cluster, args, small, SCALE_PORT), files[1], expected))
     return {"big": big_rate, "small": small_rate, "ratio": big_rate["rps"] / small_rate["rps"]}
 
 
 def compare(cluster, args, big, small):
     """Today on `big` over Today on `small` (both `bench.Dataset`s), over
-    --rounds rounds; each dataset's `today` attribute is set to its requests
-    (lines, rotate.lua's file)."""
-    for data in (big, small):
-        data.today = data.lines(args, "today", random.Random(7))
+    --rounds rounds."""
+    files = (big.today_file(args), small.today_file(args))
     rounds = []
     for k in range(args.rounds):
-        r = measure_round(cluster, args, big, small)
+        r = measure_round(cluster, args, big, small, files)
         rounds.append(r)
         b.log(f"  today at {big.learners} / {small.learners}  round {k + 1}: "
               f"{r['big']['rps']:>6.0f} / {r['small']['rps']:.0f} req/s = {r['ratio']:.2f}")

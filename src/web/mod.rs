@@ -60,7 +60,7 @@ impl PageCtx {
     }
 }
 
-/// The request id's header, set by the outermost layer (`app::build_router`).
+/// The request id's header, set by the outermost layer (`app::build_service`).
 /// A constant name is looked up without parsing and lowercasing a string.
 pub const X_REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
 
