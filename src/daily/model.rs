@@ -39,6 +39,11 @@ pub const MAX_FREEZES: u32 = 2;
 /// How far back the habit looks (bounds the query whatever the history).
 pub const HISTORY_DAYS: i64 = 400;
 
+/// The first day of the history window that ends on `today`.
+pub fn history_since(today: NaiveDate) -> NaiveDate {
+    today - Duration::days(HISTORY_DAYS)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Habit {
     pub current: u32,

@@ -5,12 +5,12 @@
 //! page's own state in one statement.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::model::{self, Pause, REC_CANDIDATES, REVIEWS_A_DAY};
+use super::store::today::Plan;
 use super::store::{self, Question, Rec, plan::NewPlan};
 use super::views::StepCard;
 use crate::campaigns::plan::{out_from, plan, waiting};
@@ -60,92 +60,119 @@ impl From<StoredStep> for PlanStep {
     }
 }
 
-/// A card in a plan: just read (the plan was built for this visit), or
-/// stored as JSON and read only when the page shows it.
-enum Card<T> {
-    Read(T),
-    Stored(String),
-}
-
-impl<T: DeserializeOwned> Card<T> {
-    fn open(self) -> serde_json::Result<T> {
-        match self {
-            Card::Read(t) => Ok(t),
-            Card::Stored(json) => serde_json::from_str(&json),
-        }
-    }
-}
-
 /// A recommendation candidate as Today first needs it: its id and minutes
-/// (to compose the page); the card itself is read only when it is shown.
-pub struct Candidate {
+/// (to compose the page); its card, as stored, is read only when shown.
+pub struct Candidate<'a> {
     pub id: Uuid,
     pub minutes: i32,
-    card: Card<Rec>,
+    card: &'a str,
 }
 
-impl Candidate {
-    /// One of a plan's stored candidates.
-    pub fn stored(id: Uuid, minutes: i32, card: String) -> Candidate {
-        Candidate {
-            id,
-            minutes,
-            card: Card::Stored(card),
-        }
-    }
-
-    pub fn read(r: Rec) -> Candidate {
-        Candidate {
-            id: r.id,
-            minutes: r.minutes,
-            card: Card::Read(r),
-        }
-    }
-
+impl Candidate<'_> {
     /// The card, to show.
     pub fn card(self) -> serde_json::Result<Rec> {
-        self.card.open()
+        serde_json::from_str(self.card)
     }
 }
 
-/// A review due today: its question's id; the question is read only when
-/// it is shown.
-pub struct Review {
-    pub id: Uuid,
-    card: Card<Question>,
-}
-
-impl Review {
-    /// One of a plan's stored reviews.
-    pub fn stored(id: Uuid, card: String) -> Review {
-        Review {
-            id,
-            card: Card::Stored(card),
+/// The candidates as a plan stores them, best first: one line each, the
+/// item's id, its minutes and its card as JSON, apart by spaces. JSON as
+/// serde_json writes it never holds a raw line break, so the page finds each
+/// candidate without reading the cards it does not show.
+pub fn write_recs(recs: &[Rec]) -> serde_json::Result<String> {
+    let mut out = String::with_capacity(recs.len() * 256);
+    for r in recs {
+        if !out.is_empty() {
+            out.push('\n');
         }
+        out.push_str(&format!("{} {} ", r.id, r.minutes));
+        out.push_str(&serde_json::to_string(r)?);
     }
+    Ok(out)
+}
 
+/// A line of a stored plan that is not `id minutes card`.
+#[derive(Debug)]
+pub struct DamagedPlan;
+
+impl std::fmt::Display for DamagedPlan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a stored plan's candidate is damaged")
+    }
+}
+
+impl std::error::Error for DamagedPlan {}
+
+/// The candidates of a plan as `write_recs` stored them, best first.
+pub fn read_recs(stored: &str) -> Result<Vec<Candidate<'_>>, DamagedPlan> {
+    stored
+        .split('\n')
+        .filter(|line| !line.is_empty())
+        .map(|line| {
+            let mut parts = line.splitn(3, ' ');
+            let mut next = || parts.next().ok_or(DamagedPlan);
+            let id = next()?.parse().map_err(|_| DamagedPlan)?;
+            let minutes = next()?.parse().map_err(|_| DamagedPlan)?;
+            Ok(Candidate {
+                id,
+                minutes,
+                card: next()?,
+            })
+        })
+        .collect()
+}
+
+/// A review due today: its question's id; the question, as stored, is read
+/// only when it is shown.
+pub struct Review<'a> {
+    pub id: Uuid,
+    card: &'a str,
+}
+
+impl Review<'_> {
     /// The question, to show.
     pub fn question(self) -> serde_json::Result<Question> {
-        self.card.open()
+        serde_json::from_str(self.card)
     }
 }
 
-/// What a plan holds for the page, in its order.
-pub struct Contents {
-    pub recs: Vec<Candidate>,
+/// What a plan holds for the page, in its order; the cards stay in the plan
+/// as stored.
+pub struct Contents<'a> {
+    pub recs: Vec<Candidate<'a>>,
     pub steps: Vec<PlanStep>,
-    pub reviews: Vec<Review>,
+    pub reviews: Vec<Review<'a>>,
+}
+
+impl<'a> Contents<'a> {
+    /// What `plan` offers; its steps move here, its cards are borrowed.
+    pub fn of(
+        recs: &'a str,
+        steps: Vec<PlanStep>,
+        review_ids: &[Uuid],
+        review_cards: &'a [String],
+    ) -> Result<Contents<'a>, DamagedPlan> {
+        Ok(Contents {
+            recs: read_recs(recs)?,
+            steps,
+            reviews: review_ids
+                .iter()
+                .zip(review_cards)
+                .map(|(id, card)| Review { id: *id, card })
+                .collect(),
+        })
+    }
 }
 
 /// What Today offers at local time `now` from a plan: the candidates not
 /// done today, the steps out by now and the reviews not answered today
 /// (each in the plan's order).
-pub fn open_now(
-    plan: Contents,
+pub fn open_now<'a>(
+    plan: Contents<'a>,
     done_today: &[Uuid],
     answered_today: &[Uuid],
     now: NaiveDateTime,
-) -> (Vec<Candidate>, Vec<StepCard>, Vec<Review>) {
+) -> (Vec<Candidate<'a>>, Vec<StepCard>, Vec<Review<'a>>) {
     let recs = plan
         .recs
         .into_iter()
@@ -179,8 +206,9 @@ pub struct Inputs<'a> {
 }
 
 /// Work out today's candidates, the steps waiting by the end of the day and
-/// the reviews due, save them as the plan and return them.
-pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Contents> {
+/// the reviews due, save them as the plan with what it keeps of the
+/// learner's past and the prompts, and return it as saved.
+pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Plan> {
     let recs = store::recommendations(c, i.user, i.has_interests, REC_CANDIDATES).await?;
     let rows = steps_of(c, i.user, None, Some(i.today)).await?;
     let end_of_day =
@@ -201,11 +229,13 @@ pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Content
             },
         })
         .collect();
-    let reviews = store::plan::save(
+    let recs = write_recs(&recs).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let saved = store::plan::save(
         c,
         &NewPlan {
             user: i.user,
             local_date: i.today,
+            since: model::history_since(i.today),
             next_day_at: model::next_day_starts(i.timezone, i.today),
             opened_on: i.opened_on,
             version: i.version,
@@ -216,15 +246,12 @@ pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Content
         },
     )
     .await?;
-    Ok(Contents {
-        recs: recs.into_iter().map(Candidate::read).collect(),
+    Ok(Plan {
+        day: saved.day,
+        recs,
         steps,
-        reviews: reviews
-            .ids
-            .into_iter()
-            .zip(reviews.cards)
-            .map(|(id, card)| Review::stored(id, card))
-            .collect(),
+        review_ids: saved.review_ids,
+        review_cards: saved.review_cards,
     })
 }
 
@@ -305,32 +332,28 @@ mod tests {
         }
     }
 
-    /// A review as the plan's save stores it (the keys of its SQL).
-    fn review(n: u128) -> Review {
-        let card = serde_json::json!({
+    /// A review card as the plan's save stores it (the keys of its SQL).
+    fn review_card(n: u128) -> String {
+        serde_json::json!({
             "id": Uuid::from_u128(n), "item_id": Uuid::from_u128(1), "item_slug": "item-1",
             "item_title": "Item 1", "prompt": format!("Question {n}?"), "options": ["Yes", "No"],
             "correct": 0, "explanation": "",
-        });
-        Review::stored(Uuid::from_u128(n), card.to_string())
-    }
-
-    fn contents() -> Contents {
-        Contents {
-            recs: vec![rec(1), rec(2), rec(3)]
-                .into_iter()
-                .map(Candidate::read)
-                .collect(),
-            steps: vec![
-                step(1, "2026-12-01T00:00:00"),
-                step(2, "2026-12-01T09:00:00"),
-            ],
-            reviews: vec![review(11), review(12), review(13)],
-        }
+        })
+        .to_string()
     }
 
     #[test]
     fn a_plan_offers_what_is_not_done_or_answered_today_and_steps_once_they_are_out() {
+        let recs = write_recs(&[rec(1), rec(2), rec(3)]).unwrap();
+        let ids: Vec<Uuid> = [11, 12, 13].map(Uuid::from_u128).to_vec();
+        let cards: Vec<String> = [11, 12, 13].map(review_card).to_vec();
+        let steps = || {
+            vec![
+                step(1, "2026-12-01T00:00:00"),
+                step(2, "2026-12-01T09:00:00"),
+            ]
+        };
+        let contents = || Contents::of(&recs, steps(), &ids, &cards).unwrap();
         let now: NaiveDateTime = "2026-12-01T08:59:00".parse().unwrap();
         let (r, s, q) = open_now(
             contents(),
@@ -352,27 +375,59 @@ mod tests {
     }
 
     #[test]
-    fn a_stored_card_is_read_when_shown() {
-        let json = serde_json::to_string(&rec(5)).unwrap();
-        let c = Candidate::stored(Uuid::from_u128(5), 3, json);
-        let card = c.card().unwrap();
-        assert_eq!(card.id, Uuid::from_u128(5));
+    fn stored_candidates_come_back_in_order_with_their_cards() {
+        let mut odd = rec(7);
+        odd.title = "Line\nbreaks, \"quotes\" and spaces".into();
+        odd.summary = "Two\nlines".into();
+        odd.minutes = 12;
+        let stored = write_recs(&[rec(5), odd, rec(9)]).unwrap();
         assert_eq!(
-            (card.slug.as_str(), card.title.as_str()),
-            ("item-5", "Item 5")
+            stored.lines().count(),
+            3,
+            "one line per candidate: {stored}"
         );
-        let bad = Candidate::stored(Uuid::from_u128(6), 3, "{".into());
+        let read = read_recs(&stored).unwrap();
+        let got: Vec<(u128, i32)> = read.iter().map(|c| (c.id.as_u128(), c.minutes)).collect();
+        assert_eq!(got, [(5, 3), (7, 12), (9, 3)]);
+        let cards: Vec<Rec> = read.into_iter().map(|c| c.card().unwrap()).collect();
+        assert_eq!(cards[1].title, "Line\nbreaks, \"quotes\" and spaces");
+        assert_eq!(cards[1].summary, "Two\nlines");
+        assert_eq!(
+            (cards[0].slug.as_str(), cards[2].id),
+            ("item-5", Uuid::from_u128(9))
+        );
         assert!(
-            bad.card().is_err(),
-            "a damaged card is an error, not a panic"
+            read_recs("").unwrap().is_empty(),
+            "a plan without candidates"
         );
-        let q = review(12).question().unwrap();
+        assert!(write_recs(&[]).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_damaged_plan_is_an_error_not_a_panic() {
+        let good = write_recs(&[rec(5)]).unwrap();
+        for bad in [
+            "not-a-uuid 3 {}",
+            "00000000-0000-0000-0000-000000000005 x {}",
+            "00000000-0000-0000-0000-000000000005 3",
+            "00000000-0000-0000-0000-000000000005",
+        ] {
+            assert!(read_recs(bad).is_err(), "{bad}");
+            assert!(
+                read_recs(&format!("{good}\n{bad}")).is_err(),
+                "{bad} after a good line"
+            );
+        }
+        // A line that parses, with a card that does not: an error when shown.
+        let c = read_recs("00000000-0000-0000-0000-000000000006 3 {").unwrap();
+        assert!(c.into_iter().next().unwrap().card().is_err());
+        let ids = [Uuid::from_u128(12), Uuid::from_u128(13)];
+        let cards = [review_card(12), "[]".to_owned()];
+        let contents = Contents::of(&good, Vec::new(), &ids, &cards).unwrap();
+        let mut reviews = contents.reviews.into_iter();
+        let q = reviews.next().unwrap().question().unwrap();
         assert_eq!((q.prompt.as_str(), q.options.len()), ("Question 12?", 2));
-        assert!(
-            Review::stored(Uuid::from_u128(13), "[]".into())
-                .question()
-                .is_err()
-        );
+        assert!(reviews.next().unwrap().question().is_err());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -38,63 +38,64 @@ pub async fn today(
     let at = Utc::now();
     let today = activity::local_date(&user.timezone, at);
     let mut c = state.db.acquire().await?;
-    let since = today - Duration::days(model::HISTORY_DAYS);
-    let Some(st) = store::today::state(&mut c, user.id, today, since, user.catalogue_epoch)
+    let Some(st) = store::today::state(&mut c, user.id, today, user.catalogue_epoch)
         .await?
         .filter(|s| s.settings.onboarded)
     else {
         return Ok(Redirect::to("/me/habit?welcome=1").into_response());
     };
-    let (settings, days, pauses, minutes_done) = (st.settings, st.days, st.pauses, st.minutes_done);
+    let (settings, minutes_done) = (st.settings, st.minutes_done);
+    // Today's plan keeps the learner's past, pauses and the prompts for the
+    // day, with what the page offers; the day's first visit builds it.
+    let plan = match st.plan {
+        Some(p) => p,
+        None => {
+            let inputs = store::today::inputs(&mut c, user.id, model::history_since(today)).await?;
+            let build = plan::Inputs {
+                user: user.id,
+                timezone: &user.timezone,
+                today,
+                opened_on: today,
+                version: st.plan_version,
+                epoch: st.epoch,
+                has_interests: inputs.has_interests,
+                pauses: &inputs.pauses,
+            };
+            plan::build(&mut c, &build).await?
+        }
+    };
+    let store::today::Plan {
+        day,
+        recs,
+        steps,
+        review_ids,
+        review_cards,
+    } = plan;
+    let mut days = day.past_days;
+    if st.learned_today {
+        days.push(today);
+    }
+    let pauses = day.pauses;
     let habit = model::habit(&days, &pauses, today);
     if habit.longest as i32 > settings.best_streak {
         store::raise_best_streak(&mut c, user.id, habit.longest as i32).await?;
     }
     let paused_until = pauses.iter().find(|p| p.covers(today)).map(|p| p.ends_on);
     // A pause keeps the page quiet: no reviews, no recommendations, no
-    // steps. Otherwise today's plan brings the candidates and the steps
-    // waiting today; the day's first visit builds it.
+    // steps. Otherwise the plan brings the candidates and the steps waiting
+    // today, less what was done today.
     let now = crate::campaigns::model::local_now(&user.timezone, at);
     let (reviews, recs, waiting) = if paused_until.is_some() {
         (Vec::new(), Vec::new(), Vec::new())
     } else {
-        let contents = match st.plan {
-            Some(p) => plan::Contents {
-                recs: p
-                    .rec_ids
-                    .into_iter()
-                    .zip(p.rec_minutes)
-                    .zip(p.rec_cards)
-                    .map(|((id, minutes), card)| plan::Candidate::stored(id, minutes, card))
-                    .collect(),
-                steps: p.steps,
-                reviews: p
-                    .review_ids
-                    .into_iter()
-                    .zip(p.review_cards)
-                    .map(|(id, card)| plan::Review::stored(id, card))
-                    .collect(),
-            },
-            None => {
-                let inputs = plan::Inputs {
-                    user: user.id,
-                    timezone: &user.timezone,
-                    today,
-                    opened_on: today,
-                    version: st.plan_version,
-                    epoch: st.epoch,
-                    has_interests: st.has_interests,
-                    pauses: &pauses,
-                };
-                plan::build(&mut c, &inputs).await?
-            }
-        };
+        let contents = plan::Contents::of(&recs, steps, &review_ids, &review_cards)
+            .map_err(|e| AppError::Internal(e.into()))?;
         let (recs, waiting, reviews) =
             plan::open_now(contents, &st.done_today, &st.answered_today, now);
         (reviews, recs, waiting)
     };
     // One reflection prompt a day, rotating per learner, until they reflect.
-    let (prompts, reflected) = (st.prompts, st.reflected);
+    let (prompts, reflected) = (day.prompts, st.reflected);
     let seed = model::daily_seed(user.id, today);
     let left = settings.daily_minutes - minutes_done;
     let prompt = (paused_until.is_none()
@@ -306,7 +307,7 @@ pub async fn history(
 ) -> AppResult<Html<String>> {
     let today = today_of(&user);
     let mut c = state.db.acquire().await?;
-    let since = today - Duration::days(model::HISTORY_DAYS);
+    let since = model::history_since(today);
     let days = store::learning_days(&mut c, user.id, since).await?;
     let pauses: Vec<model::Pause> = store::pauses(&mut c, user.id, since)
         .await?

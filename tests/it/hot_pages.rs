@@ -440,11 +440,12 @@ async fn a_plan_brings_as_many_candidates_and_reviews_as_the_page_uses() {
         let plan = inflow::daily::store::plan::NewPlan {
             user,
             local_date: today,
+            since: inflow::daily::model::history_since(today),
             next_day_at: chrono::Utc::now(),
             opened_on: today,
             version: 0,
             epoch: 0,
-            recs: &[],
+            recs: "",
             steps: &[],
             reviews: REVIEWS_A_DAY,
         };
@@ -452,7 +453,7 @@ async fn a_plan_brings_as_many_candidates_and_reviews_as_the_page_uses() {
             .await
             .unwrap();
         let limit = due.len().min(REVIEWS_A_DAY as usize);
-        assert_eq!(saved.ids, due[..limit], "learner {n}");
-        assert_eq!(saved.cards.len(), saved.ids.len());
+        assert_eq!(saved.review_ids, due[..limit], "learner {n}");
+        assert_eq!(saved.review_cards.len(), saved.review_ids.len());
     }
 }

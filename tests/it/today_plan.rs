@@ -19,15 +19,27 @@ struct PlanRow {
     local_date: NaiveDate,
     opened_on: NaiveDate,
     built_at: DateTime<Utc>,
-    rec_ids: Vec<Uuid>,
+    recs: String,
     review_ids: Vec<Uuid>,
+    past_days: Vec<NaiveDate>,
     current: bool,
+}
+
+impl PlanRow {
+    /// The candidates' ids, best first, read as the page reads them.
+    fn rec_ids(&self) -> Vec<Uuid> {
+        inflow::daily::plan::read_recs(&self.recs)
+            .expect("a stored plan reads back")
+            .iter()
+            .map(|c| c.id)
+            .collect()
+    }
 }
 
 /// The learner's plan, and whether it is current for `today`.
 async fn plan_of(app: &TestApp, user: Uuid, today: NaiveDate) -> Option<PlanRow> {
     sqlx::query_as(
-        "SELECT lp.local_date, lp.opened_on, lp.built_at, lp.rec_ids, lp.review_ids,
+        "SELECT lp.local_date, lp.opened_on, lp.built_at, lp.recs, lp.review_ids, lp.past_days,
                 lp.local_date = $2 AND lp.version = h.plan_version
                     AND lp.epoch = (SELECT n FROM plan_epoch) AS current
          FROM learner_plans lp JOIN learner_habits h ON h.user_id = lp.user_id
@@ -102,8 +114,8 @@ async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
     let plan = plan_of(&app, leo, today).await.expect("a plan was built");
     assert!(plan.current);
     assert_eq!((plan.local_date, plan.opened_on), (today, today));
-    assert_eq!(plan.rec_ids, fresh_candidates(&app, leo).await);
-    assert!(!plan.rec_ids.is_empty(), "Leo has candidates");
+    assert_eq!(plan.rec_ids(), fresh_candidates(&app, leo).await);
+    assert!(!plan.rec_ids().is_empty(), "Leo has candidates");
 
     // Read back: the same page, and the plan was not rebuilt.
     let again = today_page(&mut c).await;
@@ -146,7 +158,7 @@ async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    let item = *read.rec_ids.iter().find(|id| **id != done_id).unwrap();
+    let item = *read.rec_ids().iter().find(|id| **id != done_id).unwrap();
     let title: String = sqlx::query_scalar("SELECT title FROM content_items WHERE id = $1")
         .bind(item)
         .fetch_one(&app.pool)
@@ -165,8 +177,8 @@ async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
     let rebuilt = plan_of(&app, leo, today).await.unwrap();
     assert!(rebuilt.current);
     assert!(rebuilt.built_at > plan.built_at, "rebuilt");
-    assert!(!rebuilt.rec_ids.contains(&item));
-    assert_eq!(rebuilt.rec_ids, fresh_candidates(&app, leo).await);
+    assert!(!rebuilt.rec_ids().contains(&item));
+    assert_eq!(rebuilt.rec_ids(), fresh_candidates(&app, leo).await);
 }
 
 /// After each change the plan the page reads holds what a fresh build would.
@@ -186,7 +198,7 @@ async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
         (
             "Leo dismisses his first candidate",
             "INSERT INTO dismissed_items (user_id, item_id)
-             SELECT user_id, rec_ids[1] FROM learner_plans
+             SELECT user_id, split_part(recs, ' ', 1)::uuid FROM learner_plans
              WHERE user_id = (SELECT id FROM users WHERE email = 'learner@example.com')",
         ),
         (
@@ -210,11 +222,11 @@ async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
         let after = plan_of(&app, leo, today).await.unwrap();
         assert!(after.current, "rebuilt after: {when}");
         assert_eq!(
-            after.rec_ids,
+            after.rec_ids(),
             fresh_candidates(&app, leo).await,
             "after: {when}"
         );
-        assert_ne!(after.rec_ids, before.rec_ids, "{when} changed them");
+        assert_ne!(after.rec_ids(), before.rec_ids(), "{when} changed them");
     }
     let newest: Uuid =
         sqlx::query_scalar("SELECT id FROM content_items WHERE slug = 'fresh-off-the-press'")
@@ -222,7 +234,7 @@ async fn a_change_to_the_learners_inputs_or_the_catalogue_refreshes_the_plan() {
             .await
             .unwrap();
     let plan = plan_of(&app, leo, today).await.unwrap();
-    assert_eq!(plan.rec_ids[0], newest, "the new, most useful item leads");
+    assert_eq!(plan.rec_ids()[0], newest, "the new, most useful item leads");
 }
 
 #[tokio::test]
@@ -412,4 +424,163 @@ async fn reviews_answered_leave_today_at_once_and_an_edited_question_refreshes_t
     let rebuilt = plan_of(&app, leo, today).await.unwrap();
     assert!(rebuilt.current && rebuilt.built_at > plan.built_at);
     assert_eq!(rebuilt.review_ids, due[1..]);
+}
+
+/// Leo's streak as the page shows it ("Streak 3 days · best 5").
+fn streak_of(page: &crate::harness::Res) -> String {
+    let stats = page.text(".habit-stats");
+    let at = stats.find("Streak").expect("the streak is shown");
+    stats[at..].split('·').next().unwrap().trim().to_owned()
+}
+
+#[tokio::test]
+async fn the_plan_keeps_the_learners_past_days_and_a_new_one_before_it_drops_the_plan() {
+    let app = TestApp::demo().await;
+    let (leo, today) = leo_and_his_today(&app).await;
+    clear_plans(&app).await;
+    let mut c = app.signed_in(LEO).await;
+    today_page(&mut c).await;
+    let learned: Vec<NaiveDate> = sqlx::query_scalar(
+        "SELECT DISTINCT local_date FROM activities
+         WHERE user_id = $1 AND verb IN ('completed', 'answered', 'reflected')
+           AND local_date < $2 AND local_date >= $3 ORDER BY 1",
+    )
+    .bind(leo)
+    .bind(today)
+    .bind(inflow::daily::model::history_since(today))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let plan = plan_of(&app, leo, today).await.unwrap();
+    assert!(!learned.is_empty(), "the demo gives Leo a history");
+    assert_eq!(plan.past_days, learned, "the learning days before today");
+
+    // A learning day before today that the plan does not have (a time zone
+    // moved back): the plan goes, and the streak counts the day at once.
+    let missing = (1..60)
+        .map(|n| today - Duration::days(n))
+        .find(|d| !learned.contains(d))
+        .expect("a day Leo did not learn on");
+    let before = streak_of(&today_page(&mut c).await);
+    sqlx::query(
+        "INSERT INTO activities (user_id, verb, object_type, object_id, at, local_date)
+         SELECT $1, 'answered', 'question', q.id, now(), $2 FROM review_questions q LIMIT 1",
+    )
+    .bind(leo)
+    .bind(missing)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        plan_of(&app, leo, today).await.is_none(),
+        "the plan was dropped"
+    );
+    let page = today_page(&mut c).await;
+    let rebuilt = plan_of(&app, leo, today).await.unwrap();
+    let mut with_it = learned.clone();
+    with_it.push(missing);
+    with_it.sort();
+    assert_eq!(rebuilt.past_days, with_it);
+    let pauses: Vec<inflow::daily::model::Pause> = Vec::new();
+    let mut days = with_it.clone();
+    let learned_today: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM activities WHERE user_id = $1 AND local_date = $2
+                        AND verb IN ('completed', 'answered', 'reflected'))",
+    )
+    .bind(leo)
+    .bind(today)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    if learned_today {
+        days.push(today);
+    }
+    let habit = inflow::daily::model::habit(&days, &pauses, today);
+    let want = format!(
+        "Streak {} {}",
+        habit.current,
+        if habit.current == 1 { "day" } else { "days" }
+    );
+    assert!(
+        streak_of(&page).starts_with(&want),
+        "{} (was {before}), want {want}",
+        streak_of(&page)
+    );
+
+    // Today's own learning is read live, without a rebuild.
+    let built = rebuilt.built_at;
+    let slug: String = sqlx::query_scalar(
+        "SELECT slug FROM content_items i WHERE status = 'published'
+           AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.user_id = $1 AND a.object_id = i.id
+                           AND a.verb = 'completed')
+         ORDER BY slug LIMIT 1",
+    )
+    .bind(leo)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let res = c.post(&format!("/library/{slug}/done"), &[]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    today_page(&mut c).await;
+    let mut learned_now = with_it;
+    learned_now.push(today);
+    let habit = inflow::daily::model::habit(&learned_now, &pauses, today);
+    let page = today_page(&mut c).await;
+    assert!(
+        streak_of(&page).starts_with(&format!("Streak {} ", habit.current)),
+        "{} after learning today, want {}",
+        streak_of(&page),
+        habit.current
+    );
+    let read = plan_of(&app, leo, today).await.unwrap();
+    assert!(read.current);
+    assert_eq!(
+        read.built_at, built,
+        "today's learning is read, not rebuilt"
+    );
+}
+
+#[tokio::test]
+async fn a_change_to_the_reflection_prompts_refreshes_the_plan() {
+    let app = TestApp::demo().await;
+    let (leo, today) = leo_and_his_today(&app).await;
+    // No reflection today, so the page offers one of the prompts.
+    sqlx::query("DELETE FROM reflections WHERE author_id = $1 AND local_date = $2")
+        .bind(leo)
+        .bind(today)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE learner_habits SET daily_minutes = 15 WHERE user_id = $1")
+        .bind(leo)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    clear_plans(&app).await;
+    let mut c = app.signed_in(LEO).await;
+    let page = today_page(&mut c).await;
+    let shown = page.text(".reflect-card .prompt");
+    assert!(!shown.is_empty(), "a prompt is offered");
+    assert!(plan_of(&app, leo, today).await.unwrap().current);
+
+    // L&D rewords every prompt: the next visit shows the new words.
+    sqlx::query("UPDATE reflection_prompts SET text = 'Reworded: ' || text")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(!plan_of(&app, leo, today).await.unwrap().current, "stale");
+    let page = today_page(&mut c).await;
+    assert_eq!(
+        page.text(".reflect-card .prompt"),
+        format!("Reworded: {shown}")
+    );
+
+    // No active prompt left: none is offered.
+    sqlx::query("UPDATE reflection_prompts SET active = false")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let page = today_page(&mut c).await;
+    assert!(page.texts(".reflect-card").is_empty(), "no prompt to offer");
+    assert!(plan_of(&app, leo, today).await.unwrap().current);
 }

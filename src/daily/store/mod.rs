@@ -2,9 +2,10 @@
 //! statement after the session lookup when today's plan is current: its own
 //! state with the plan ([`today::state`]). On the day's first visit (or after
 //! a change that makes the plan stale) it runs [`TODAY_BUILD_QUERIES`]: the
-//! state, recommendations, the campaigns' steps, and the plan's save (which
-//! reads the reviews due). Each is bounded by the learner and a date window,
-//! whatever the learner's history.
+//! state, what building needs ([`today::inputs`]), recommendations, the
+//! campaigns' steps, and the plan's save (which reads the reviews due, the
+//! learning days before today, the pauses and the prompts). Each is bounded
+//! by the learner and a date window, whatever the learner's history.
 
 pub mod plan;
 pub mod today;
@@ -15,14 +16,15 @@ use uuid::Uuid;
 
 use super::model::{Pause, Review};
 
-/// Today's state (settings, learning days, pauses, today's activity,
-/// reflected today, prompts) with today's plan.
+/// Today's state (settings, today's activity, reflected today) with today's
+/// plan (which keeps the learning days before today, the pauses and the
+/// prompts).
 pub const TODAY_QUERIES: usize = 1;
 
-/// The state, recommendations, the learner's campaign steps
-/// (`campaigns::store::learner::steps_of`) and the plan's save (which reads
-/// the reviews due).
-pub const TODAY_BUILD_QUERIES: usize = 4;
+/// The state, what building needs (interests, pauses), recommendations, the
+/// learner's campaign steps (`campaigns::store::learner::steps_of`) and the
+/// plan's save.
+pub const TODAY_BUILD_QUERIES: usize = 5;
 
 pub struct Settings {
     pub daily_minutes: i32,

@@ -1,5 +1,5 @@
-//! SQL of Today's plans (`learner_plans`, see its migration for when a plan
-//! is current): saving one, the plans whose learner's next day has started
+//! SQL of Today's plans (`learner_plans`, see its migrations for when a plan
+//! is current and what it keeps): saving one, the plans whose learner's next day has started
 //! (for the worker, by index on `next_day_at`), and dropping idle ones.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -9,13 +9,16 @@ use uuid::Uuid;
 
 #[cfg(doc)]
 use super::Question;
-use super::Rec;
+use super::today::Day;
 use crate::daily::model::Pause;
 use crate::daily::plan::PlanStep;
 
 pub struct NewPlan<'a> {
     pub user: Uuid,
     pub local_date: NaiveDate,
+    /// The first day of Today's history window (the plan keeps the learning
+    /// days and pauses from then on).
+    pub since: NaiveDate,
     pub next_day_at: DateTime<Utc>,
     /// The day the learner opened Today (kept when the worker prepares it).
     pub opened_on: NaiveDate,
@@ -24,31 +27,28 @@ pub struct NewPlan<'a> {
     /// stale, never wrongly current.
     pub version: i64,
     pub epoch: i64,
-    pub recs: &'a [Rec],
+    /// The candidates as `daily::plan::write_recs` writes them.
+    pub recs: &'a str,
     pub steps: &'a [PlanStep],
     /// How many of the reviews due to carry.
     pub reviews: i64,
 }
 
-/// The reviews a saved plan carries: the questions due on its day, oldest
-/// first, as ids and cards (each a [`Question`] as JSON).
-pub struct SavedReviews {
-    pub ids: Vec<Uuid>,
-    pub cards: Vec<String>,
+/// What a saved plan read for its day besides the candidates and steps: the
+/// learner's past and the organisation's prompts, and the reviews due (the
+/// questions due on its day, oldest first, as ids and cards, each a
+/// [`Question`] as JSON).
+pub struct Saved {
+    pub day: Day,
+    pub review_ids: Vec<Uuid>,
+    pub review_cards: Vec<String>,
 }
 
-/// Save the plan. The reviews due on its day are read by the same
-/// statement, which returns them as it stored them.
-pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<SavedReviews> {
-    let ids: Vec<Uuid> = p.recs.iter().map(|r| r.id).collect();
-    let minutes: Vec<i32> = p.recs.iter().map(|r| r.minutes).collect();
-    let rec_cards = p
-        .recs
-        .iter()
-        .map(serde_json::to_string)
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| sqlx::Error::Encode(e.into()))?;
-    // Each card is a `Question` as JSON (Today reads them back).
+/// Save the plan. The learning days before its day, the pauses, the active
+/// prompts and the reviews due are read by the same statement, which
+/// returns them as it stored them.
+pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<Saved> {
+    // Each review card is a `Question` as JSON (Today reads them back).
     let row = sqlx::query!(
         r#"WITH due AS (
                SELECT q.id, d.due_on,
@@ -57,38 +57,58 @@ pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<SavedRe
                                         'correct', q.correct, 'explanation', q.explanation)::text AS card
                FROM (SELECT s.question_id, s.due_on FROM review_schedule s
                      WHERE s.user_id = $1 AND NOT s.retired AND s.due_on <= $2
-                     ORDER BY s.due_on, s.question_id LIMIT $11) d
+                     ORDER BY s.due_on, s.question_id LIMIT $10) d
                JOIN review_questions q ON q.id = d.question_id JOIN content_items i ON i.id = q.item_id)
            INSERT INTO learner_plans (user_id, local_date, next_day_at, opened_on, version, epoch,
-                                      rec_ids, rec_minutes, rec_cards, steps, review_ids, review_cards)
-           SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                                      recs, steps, review_ids, review_cards,
+                                      past_days, pause_starts, pause_ends, prompt_ids, prompt_texts)
+           SELECT $1, $2, $3, $4, $5, $6, $7, $8,
                   coalesce((SELECT array_agg(id ORDER BY due_on, id) FROM due), '{}'),
-                  coalesce((SELECT array_agg(card ORDER BY due_on, id) FROM due), '{}')
+                  coalesce((SELECT array_agg(card ORDER BY due_on, id) FROM due), '{}'),
+                  ARRAY(SELECT DISTINCT a.local_date FROM activities a
+                        WHERE a.user_id = $1 AND a.local_date >= $9 AND a.local_date < $2
+                          AND a.verb IN ('completed', 'answered', 'reflected')
+                        ORDER BY 1),
+                  ARRAY(SELECT p.starts_on FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $9
+                        ORDER BY p.starts_on, p.id),
+                  ARRAY(SELECT p.ends_on FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $9
+                        ORDER BY p.starts_on, p.id),
+                  ARRAY(SELECT r.id FROM reflection_prompts r WHERE r.active ORDER BY r.id),
+                  ARRAY(SELECT r.text FROM reflection_prompts r WHERE r.active ORDER BY r.id)
            ON CONFLICT (user_id) DO UPDATE SET
                local_date = EXCLUDED.local_date, next_day_at = EXCLUDED.next_day_at,
                opened_on = GREATEST(learner_plans.opened_on, EXCLUDED.opened_on),
-               version = EXCLUDED.version, epoch = EXCLUDED.epoch, rec_ids = EXCLUDED.rec_ids,
-               rec_minutes = EXCLUDED.rec_minutes, rec_cards = EXCLUDED.rec_cards,
+               version = EXCLUDED.version, epoch = EXCLUDED.epoch, recs = EXCLUDED.recs,
                steps = EXCLUDED.steps, review_ids = EXCLUDED.review_ids,
-               review_cards = EXCLUDED.review_cards, built_at = now()
-           RETURNING review_ids, review_cards"#,
+               review_cards = EXCLUDED.review_cards, past_days = EXCLUDED.past_days,
+               pause_starts = EXCLUDED.pause_starts, pause_ends = EXCLUDED.pause_ends,
+               prompt_ids = EXCLUDED.prompt_ids, prompt_texts = EXCLUDED.prompt_texts,
+               built_at = now()
+           RETURNING review_ids, review_cards, past_days, pause_starts, pause_ends,
+                     prompt_ids, prompt_texts"#,
         p.user,
         p.local_date,
         p.next_day_at,
         p.opened_on,
         p.version,
         p.epoch,
-        &ids,
-        &minutes,
-        &rec_cards,
+        p.recs,
         Json(p.steps) as _,
+        p.since,
         p.reviews,
     )
     .fetch_one(c)
     .await?;
-    Ok(SavedReviews {
-        ids: row.review_ids,
-        cards: row.review_cards,
+    Ok(Saved {
+        day: Day::new(
+            row.past_days,
+            &row.pause_starts,
+            &row.pause_ends,
+            row.prompt_ids,
+            row.prompt_texts,
+        ),
+        review_ids: row.review_ids,
+        review_cards: row.review_cards,
     })
 }
 
