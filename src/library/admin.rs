@@ -10,7 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::forms::{ItemInput, ValidItem};
-use super::learner::item_view;
+use super::learner::{item_view, related};
 use super::markdown;
 use super::model::{Status, slugify, unique_slug};
 use super::store::items::{self, ItemFields};
@@ -294,11 +294,13 @@ pub async fn preview(
     let mut c = state.db.acquire().await?;
     let slug = items::by_id(&mut c, id).await?.slug;
     // A preview is the page as a reader sees it, without anyone's standing
-    // (and without a view recorded), whatever the item's status.
+    // (and without a view recorded or a related list kept), whatever the
+    // item's status.
     let (item, extras) = viewing::open(&mut c, &slug, None)
         .await?
         .ok_or(AppError::NotFound)?;
-    render(&item_view(&state, &mut c, page, item, extras, true).await?)
+    let related = related(&mut c, &item, None, None).await?;
+    render(&item_view(&state, page, item, extras, related, true))
 }
 
 #[derive(Deserialize)]

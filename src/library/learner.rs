@@ -13,7 +13,7 @@ use super::model::{Kind, Length, clean_query};
 use super::store::items::Item;
 use super::store::personal::ItemExtras;
 use super::store::viewing::{self, Viewer};
-use super::store::{Filter, find, items, personal};
+use super::store::{Card, Filter, find, items, personal};
 use super::views::{ItemPage, LibraryPage};
 use crate::activity::{self, Verb};
 use crate::app::AppState;
@@ -149,6 +149,7 @@ pub async fn item_page(
             user_id: u.id,
             at,
             local_date: activity::local_date(&u.timezone, at),
+            epoch: u.catalogue_epoch,
         }
     });
     // The item, its extras and the view, in one statement.
@@ -167,21 +168,45 @@ pub async fn item_page(
                 .into_response(),
         );
     }
-    Ok(render(&item_view(&state, &mut c, page, item, extras, false).await?)?.into_response())
+    let related = related(&mut c, &item, extras.related.as_deref(), viewer.as_ref()).await?;
+    Ok(render(&item_view(&state, page, item, extras, related, false))?.into_response())
 }
 
-/// Everything the item page shows: `item`, its `extras` and related items.
-pub async fn item_view(
-    state: &AppState,
+/// How many related items the page shows.
+const RELATED_SHOWN: i64 = 4;
+
+/// The item's related cards: as `kept` for the viewer's epoch today, or
+/// worked out now (and kept for the next readers, when there is a viewer).
+/// Kept cards that no longer read back (a card changed shape with a
+/// release) are worked out again.
+pub async fn related(
     c: &mut PgConnection,
+    item: &Item,
+    kept: Option<&str>,
+    viewer: Option<&Viewer>,
+) -> AppResult<Vec<Card>> {
+    if let Some(cards) = kept.and_then(|json| serde_json::from_str(json).ok()) {
+        return Ok(cards);
+    }
+    let cards = find::related(c, item.id, RELATED_SHOWN).await?;
+    if let Some(v) = viewer {
+        let json = serde_json::to_string(&cards).map_err(|e| AppError::Internal(e.into()))?;
+        find::keep_related(c, item.id, v.epoch, v.built_on(), &json).await?;
+    }
+    Ok(cards)
+}
+
+/// Everything the item page shows: `item`, its `extras` and `related` items.
+pub fn item_view(
+    state: &AppState,
     page: PageCtx,
     item: Item,
     extras: ItemExtras,
+    related: Vec<Card>,
     preview: bool,
-) -> AppResult<ItemPage> {
-    let related = find::related(c, item.id, 4).await?;
+) -> ItemPage {
     let permalink = format!("{}/library/{}", state.settings.public_url, item.slug);
-    Ok(ItemPage {
+    ItemPage {
         page,
         item,
         topics: extras.topics,
@@ -190,7 +215,7 @@ pub async fn item_view(
         collections: extras.collections,
         preview,
         permalink,
-    })
+    }
 }
 
 async fn published_for_action(c: &mut PgConnection, slug: &str) -> AppResult<Item> {

@@ -99,6 +99,128 @@ async fn related_items_are_the_strongest_from_the_items_topics() {
     );
 }
 
+/// The related slugs the page shows.
+fn related_slugs(page: &crate::harness::Res) -> Vec<String> {
+    page.doc()
+        .select(&scraper::Selector::parse("section[aria-labelledby=rel-h] h3 a").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .map(|h| h.trim_start_matches("/library/").to_owned())
+        .collect()
+}
+
+/// The kept related list of `slug`: (epoch, built on, cards as JSON).
+async fn kept(pool: &PgPool, slug: &str) -> Option<(i64, chrono::NaiveDate, String)> {
+    sqlx::query_as(
+        "SELECT r.epoch, r.built_on, r.cards FROM related_items r
+         JOIN content_items i ON i.id = r.item_id WHERE i.slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn related_lists_are_kept_for_the_catalogues_epoch_and_the_day() {
+    let (app, sessions) = seeded(&catalogue()).await;
+    let pool = &app.pool;
+    let mut c = client_for(&app, &sessions[0].token);
+    let slug = "bench-item-333";
+    let path = format!("/library/{slug}");
+    let epoch = || async {
+        sqlx::query_scalar::<_, i64>("SELECT n FROM plan_epoch")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    assert!(
+        kept(pool, slug).await.is_none(),
+        "nothing kept before a visit"
+    );
+    let first = related_slugs(&c.get(&path).await);
+    assert_eq!(first, reference(pool, slug).await);
+    let today = chrono::Utc::now().date_naive();
+    let (at, on, cards) = kept(pool, slug).await.expect("kept by the first visit");
+    assert_eq!((at, on), (epoch().await, today));
+    assert_eq!(
+        serde_json::from_str::<Vec<serde_json::Value>>(&cards)
+            .unwrap()
+            .len(),
+        4
+    );
+
+    // A rating reorders the catalogue without raising the epoch: the list
+    // read back is the one kept today...
+    let last = first.last().unwrap().clone();
+    let lifted: String = sqlx::query_scalar(
+        "SELECT i.slug FROM content_items i
+         WHERE i.slug <> $1 AND i.status = 'published' AND NOT (i.slug = ANY($2)) AND 2 = (
+             SELECT count(*) FROM item_topics a JOIN item_topics b ON b.topic_id = a.topic_id
+             WHERE a.item_id = (SELECT id FROM content_items WHERE slug = $1) AND b.item_id = i.id)
+         ORDER BY i.useful_yes - i.useful_no, i.id LIMIT 1",
+    )
+    .bind(slug)
+    .bind(&first)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE content_items SET useful_yes = useful_yes + 1000 WHERE slug = $1")
+        .bind(&lifted)
+        .execute(pool)
+        .await
+        .unwrap();
+    assert!(
+        reference(pool, slug).await.contains(&lifted),
+        "the rule lists it now"
+    );
+    assert_eq!(
+        related_slugs(&c.get(&path).await),
+        first,
+        "read back the same day"
+    );
+    assert_eq!(kept(pool, slug).await.unwrap().2, cards, "not rebuilt");
+
+    // ... and the next day's visit works it out again.
+    sqlx::query("UPDATE related_items SET built_on = built_on - 1")
+        .execute(pool)
+        .await
+        .unwrap();
+    let next_day = related_slugs(&c.get(&path).await);
+    assert_eq!(next_day, reference(pool, slug).await);
+    assert!(next_day.contains(&lifted) && next_day != first);
+    assert_eq!(kept(pool, slug).await.unwrap().1, today);
+
+    // A related item's new title raises the epoch: shown at once.
+    let renamed = next_day.iter().find(|s| **s != last).unwrap().clone();
+    sqlx::query("UPDATE content_items SET title = 'A title just changed' WHERE slug = $1")
+        .bind(&renamed)
+        .execute(pool)
+        .await
+        .unwrap();
+    let page = c.get(&path).await;
+    assert!(
+        page.text("section[aria-labelledby=rel-h]")
+            .contains("A title just changed"),
+        "{}",
+        page.text("section[aria-labelledby=rel-h]")
+    );
+    assert_eq!(kept(pool, slug).await.unwrap().0, epoch().await);
+
+    // So does a change to a related item's source, shown on its card.
+    sqlx::query("UPDATE content_items SET source = 'Harvard Business Review' WHERE slug = $1")
+        .bind(&renamed)
+        .execute(pool)
+        .await
+        .unwrap();
+    let page = c.get(&path).await;
+    assert!(
+        page.text("section[aria-labelledby=rel-h]")
+            .contains("Harvard Business Review"),
+        "{}",
+        page.text("section[aria-labelledby=rel-h]")
+    );
+}
+
 /// Each item page's related slugs, checked against the rule.
 async fn check(
     c: &mut crate::harness::Client,
@@ -169,6 +291,7 @@ async fn opening_an_item_records_one_view_whose_quick_commit_does_not_outlive_it
         user_id: user,
         at,
         local_date,
+        epoch: 0,
     };
     let views = |slug: &'static str| {
         let pool = pool.clone();

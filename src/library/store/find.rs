@@ -2,7 +2,7 @@
 //! weights and highlighted snippets, the typo-tolerant fallback, related
 //! items and feeds. Only published items are ever returned.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -277,6 +277,31 @@ pub async fn related(c: &mut PgConnection, item_id: Uuid, limit: i64) -> sqlx::R
     )
     .fetch_all(c)
     .await
+}
+
+/// Keep `cards` (a JSON array of [`Card`]s) as `item_id`'s related items
+/// for `epoch` and the day `built_on`; the item page reads them back with
+/// the item (`viewing::open`). A list kept for a later epoch or day stays.
+pub async fn keep_related(
+    c: &mut PgConnection,
+    item_id: Uuid,
+    epoch: i64,
+    built_on: NaiveDate,
+    cards: &str,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "INSERT INTO related_items (item_id, epoch, built_on, cards) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (item_id) DO UPDATE
+             SET epoch = EXCLUDED.epoch, built_on = EXCLUDED.built_on, cards = EXCLUDED.cards
+             WHERE (related_items.epoch, related_items.built_on) <= (EXCLUDED.epoch, EXCLUDED.built_on)",
+        item_id,
+        epoch,
+        built_on,
+        cards
+    )
+    .execute(c)
+    .await?;
+    Ok(())
 }
 
 pub struct FeedEntry {

@@ -11,8 +11,8 @@ pub mod viewing;
 
 use uuid::Uuid;
 
-/// An item as a card in a list.
-#[derive(Debug, Clone)]
+/// An item as a card in a list (kept as JSON in the related lists).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Card {
     pub id: Uuid,
     pub slug: String,

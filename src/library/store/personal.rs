@@ -28,6 +28,9 @@ pub struct ItemExtras {
     pub topics: Vec<TopicRef>,
     pub state: Option<ItemState>,
     pub collections: Vec<CollectionRef>,
+    /// The related cards as `find::keep_related` stored them (a JSON
+    /// array), when they were worked out at the viewer's epoch today.
+    pub related: Option<String>,
 }
 
 /// What marking an item done did, from [`complete`].

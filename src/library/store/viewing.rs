@@ -1,6 +1,7 @@
-//! SQL of opening an item page: the item, what the page shows beside it and,
-//! for a signed-in learner, the view recorded, in one statement (it was
-//! three round trips, which were most of the page's time in the kernel).
+//! SQL of opening an item page: the item, what the page shows beside it (its
+//! related items too, when they were worked out for this catalogue and day)
+//! and, for a signed-in learner, the view recorded, in one statement (it was
+//! four round trips, which were most of the page's time in the kernel).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
@@ -9,11 +10,20 @@ use uuid::Uuid;
 use super::items::{Item, TopicRef};
 use super::personal::{CollectionRef, ItemExtras, ItemState};
 
-/// Who opens the page, when, and their local date then.
+/// Who opens the page, when, their local date then, and the catalogue's
+/// epoch as their request began (related lists built at it are current).
 pub struct Viewer {
     pub user_id: Uuid,
     pub at: DateTime<Utc>,
     pub local_date: NaiveDate,
+    pub epoch: i64,
+}
+
+impl Viewer {
+    /// The day a related list built now is current for: `at`'s date in UTC.
+    pub fn built_on(&self) -> NaiveDate {
+        self.at.date_naive()
+    }
 }
 
 /// The item with `slug` (published or not: the caller decides) and its
@@ -49,8 +59,10 @@ pub async fn open(
                           AND a.object_id = i.id AND a.verb = 'completed') AS "done!",
                   EXISTS (SELECT 1 FROM saved_items s WHERE s.user_id = $2 AND s.item_id = i.id) AS "saved!",
                   (SELECT r.useful FROM item_ratings r WHERE r.user_id = $2 AND r.item_id = i.id) AS useful,
-                  coalesce(k.ids, '{}') AS "collection_ids!", coalesce(k.names, '{}') AS "collection_names!"
-           FROM i CROSS JOIN LATERAL (
+                  coalesce(k.ids, '{}') AS "collection_ids!", coalesce(k.names, '{}') AS "collection_names!",
+                  rel.cards AS "related?"
+           FROM i LEFT JOIN related_items rel ON rel.item_id = i.id AND rel.epoch = $5 AND rel.built_on = $6
+                  CROSS JOIN LATERAL (
                     SELECT array_agg(t.id ORDER BY lower(t.name), t.id) AS ids,
                            array_agg(t.name ORDER BY lower(t.name), t.id) AS names,
                            array_agg(t.slug ORDER BY lower(t.name), t.id) AS slugs
@@ -62,7 +74,9 @@ pub async fn open(
         slug,
         user_id,
         viewer.map(|v| v.at),
-        viewer.map(|v| v.local_date)
+        viewer.map(|v| v.local_date),
+        viewer.map(|v| v.epoch),
+        viewer.map(Viewer::built_on)
     )
     .fetch_optional(c)
     .await?;
@@ -71,6 +85,7 @@ pub async fn open(
             (r.topic_ids, r.topic_names, r.topic_slugs),
             user_id.map(|_| (r.done, r.saved, r.useful)),
             (r.collection_ids, r.collection_names),
+            r.related,
         );
         let item = Item {
             id: r.id,
@@ -96,11 +111,12 @@ pub async fn open(
 
 /// [`ItemExtras`] from a statement's arrays: the topics' (ids, names,
 /// slugs), the viewer's (done, saved, useful) when there is one, and their
-/// collections' (ids, names).
+/// collections' (ids, names), and the related items as stored.
 fn extras(
     (topic_ids, topic_names, topic_slugs): (Vec<Uuid>, Vec<String>, Vec<String>),
     state: Option<(bool, bool, Option<bool>)>,
     (collection_ids, collection_names): (Vec<Uuid>, Vec<String>),
+    related: Option<String>,
 ) -> ItemExtras {
     let topics = topic_ids
         .into_iter()
@@ -121,5 +137,6 @@ fn extras(
             useful,
         }),
         collections,
+        related,
     }
 }
