@@ -553,16 +553,17 @@ SLICE_ORDER = "PFFPFPPF"
 OWN_SLICE_ORDER = "PFRRFPPFRRFP"
 
 
-def measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir, read=None):
+def measure_interleaved(cluster, db, args, page, tsv_path, expected, scripts, workdir, read=None,
+                        start=None):
     """One round of one page and its floor: a fresh server and a warm-up of
     each, then short slices of the page and of its floor in turn
     (SLICE_ORDER, each --duration / 4 seconds). The share is the page's
     requests a second over the floor's transactions a second, each over
     its own slices. With `read` (the floor over the page's own people),
     the read of the parameters alone has slices too, and its cost is taken
-    off the floor's."""
+    off the floor's. `start` starts another server than Inflow's."""
     cluster.psql(db, "TRUNCATE learner_plans")
-    server = Server(cluster, db, PORT, args.pool)
+    server = start() if start else Server(cluster, db, PORT, args.pool)
     order = OWN_SLICE_ORDER if read else SLICE_ORDER
     slice_s = max(1, round(args.duration / order.count("P")))
     slices = []

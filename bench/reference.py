@@ -13,6 +13,14 @@ template, sqlx's own pool of 8), in turns with Inflow's Today, each round a
 fresh server of each, in the slices of `bench.SLICE_ORDER`. The report
 gives both, so a reader can tell whether the machine was where the issue's
 figures came from.
+
+Since the twenty-first session the reference page is also measured against
+its own floor, as Inflow's pages are: its four statements replayed by
+pgbench at the pool's concurrency, in alternating slices with the page
+(`floor_share`). A page whose statements are cheap spends a larger part of
+each request on the HTTP exchange and its round trips to the database, so
+its share of the floor is lower; this gives the share the minimal stack
+itself reaches.
 """
 
 import os
@@ -62,6 +70,33 @@ def lines_file(data, args):
     return path
 
 
+def floor_script(data):
+    """pgbench's script of the reference page's statements: the four rows of
+    `reference.rs`'s `ids` for a random request number (each id worked out
+    in the statement from the number, where the bare server binds it)."""
+    path = os.path.join(data.workdir, "reference-floor.sql")
+    with open(path, "w") as f:
+        f.write(f"\\set n random(0, {ROWS - 1})\n")
+        for k in range(4):
+            f.write("SELECT id, title, body, n FROM bench_reference "
+                    f"WHERE id = (:n + {k} * 250007) % {ROWS} + 1;\n")
+    return path
+
+
+def floor_share(cluster, args, data, reference):
+    """The reference page against its own floor, over --rounds rounds (each
+    as `bench.measure_interleaved` measures a page of Inflow's)."""
+    script = floor_script(data)
+    rounds = []
+    for k in range(args.rounds):
+        r = b.measure_interleaved(cluster, data.db, args, "reference", reference, 200, [(script, {})],
+                                  data.workdir, start=lambda: Bare(cluster, data.db, scale.SCALE_PORT))
+        rounds.append({key: r[key] for key in ("rps", "p99_ms", "floor_rps", "share")})
+        b.log(f"  reference and its floor  round {k + 1}: {r['rps']:>6.0f} req/s, floor {r['floor_rps']:.0f}/s, "
+              f"share {r['share']:.0%}")
+    return rounds
+
+
 def compare(cluster, args, data):
     """Today on `data` (a `bench.Dataset`) and the reference page, in turns,
     over --rounds rounds."""
@@ -77,7 +112,10 @@ def compare(cluster, args, data):
         rounds.append({"today": mine, "reference": theirs})
         b.log(f"  today / reference  round {k + 1}: {mine['rps']:>6.0f} req/s p99 {mine['p99_ms']:.1f} ms"
               f" / {theirs['rps']:.0f} req/s p99 {theirs['p99_ms']:.1f} ms")
-    out = {"rounds": rounds}
+    out = {"rounds": rounds, "floor_rounds": floor_share(cluster, args, data, reference)}
+    shares = [r["share"] for r in out["floor_rounds"]]
+    out["floor_share"] = b.median(shares)
+    out["floor_share_range"] = [min(shares), max(shares)]
     for side in ("today", "reference"):
         for key in ("rps", "p50_ms", "p99_ms"):
             vals = [r[side][key] for r in rounds]
@@ -96,4 +134,5 @@ def report_line(out):
             "4,200–4,600 req/s, p99 about 20 ms when the issue was written), in turns with Today: "
             f"{fig('reference', 'rps', '{:.0f}')} req/s, p99 {fig('reference', 'p99_ms', '{:.1f}')} ms; "
             f"Today in the same slices {fig('today', 'rps', '{:.0f}')} req/s, p99 {fig('today', 'p99_ms', '{:.1f}')} ms; "
-            f"errors {out['errors']}.")
+            f"errors {out['errors']}. The reference page against its own floor (its four statements by pgbench): "
+            f"{fig('floor', 'share', '{:.0%}')} of it.")
