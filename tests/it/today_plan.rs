@@ -80,6 +80,11 @@ async fn leo_and_his_today(app: &TestApp) -> (Uuid, NaiveDate) {
     (leo, local_today(&tz))
 }
 
+/// Runs `sql` with Leo's id as `$1`.
+async fn for_leo(app: &TestApp, leo: Uuid, sql: &'static str) {
+    sqlx::query(sql).bind(leo).execute(&app.pool).await.unwrap();
+}
+
 /// No plan for anyone: the next visit is a day's first.
 async fn clear_plans(app: &TestApp) {
     sqlx::query("DELETE FROM learner_plans")
@@ -102,11 +107,12 @@ async fn the_first_visit_builds_the_plan_and_later_visits_read_it_back() {
     // the plan by design; the recommendation done below must be a plain
     // one, and which items come first follows Leo's id, new each run (with
     // his campaigns, the first card was one of their steps in some runs).
-    sqlx::query("DELETE FROM campaign_enrolments WHERE user_id = $1")
-        .bind(leo)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    for_leo(
+        &app,
+        leo,
+        "DELETE FROM campaign_enrolments WHERE user_id = $1",
+    )
+    .await;
     clear_plans(&app).await;
     let mut c = app.signed_in(LEO).await;
 
@@ -544,18 +550,14 @@ async fn the_plan_keeps_the_learners_past_days_and_a_new_one_before_it_drops_the
 async fn a_change_to_the_reflection_prompts_refreshes_the_plan() {
     let app = TestApp::demo().await;
     let (leo, today) = leo_and_his_today(&app).await;
-    // No reflection today, so the page offers one of the prompts.
-    sqlx::query("DELETE FROM reflections WHERE author_id = $1 AND local_date = $2")
-        .bind(leo)
-        .bind(today)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE learner_habits SET daily_minutes = 15 WHERE user_id = $1")
-        .bind(leo)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    // No reflection today, and time for one: the page offers a prompt.
+    for_leo(&app, leo, "DELETE FROM reflections WHERE author_id = $1").await;
+    for_leo(
+        &app,
+        leo,
+        "UPDATE learner_habits SET daily_minutes = 15 WHERE user_id = $1",
+    )
+    .await;
     clear_plans(&app).await;
     let mut c = app.signed_in(LEO).await;
     let page = today_page(&mut c).await;
