@@ -80,12 +80,14 @@ impl Candidate<'_> {
 /// serde_json writes it never holds a raw line break, so the page finds each
 /// candidate without reading the cards it does not show.
 pub fn write_recs(recs: &[Rec]) -> serde_json::Result<String> {
+    use std::fmt::Write;
     let mut out = String::with_capacity(recs.len() * 256);
     for r in recs {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&format!("{} {} ", r.id, r.minutes));
+        // Writing into a String cannot fail.
+        let _ = write!(out, "{} {} ", r.id, r.minutes);
         out.push_str(&serde_json::to_string(r)?);
     }
     Ok(out)
@@ -145,7 +147,8 @@ pub struct Contents<'a> {
 }
 
 impl<'a> Contents<'a> {
-    /// What `plan` offers; its steps move here, its cards are borrowed.
+    /// What a plan offers, from its parts as stored: its steps move here,
+    /// its cards are borrowed.
     pub fn of(
         recs: &'a str,
         steps: Vec<PlanStep>,
