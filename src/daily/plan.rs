@@ -233,17 +233,27 @@ pub async fn build(c: &mut PgConnection, i: &Inputs<'_>) -> sqlx::Result<Plan> {
         })
         .collect();
     let recs = write_recs(&recs).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    // The plan keeps the pauses of Today's history window (the worker reads
+    // them all).
+    let since = model::history_since(i.today);
+    let pauses: Vec<Pause> = i
+        .pauses
+        .iter()
+        .filter(|p| p.ends_on >= since)
+        .copied()
+        .collect();
     let saved = store::plan::save(
         c,
         &NewPlan {
             user: i.user,
             local_date: i.today,
-            since: model::history_since(i.today),
+            since,
             next_day_at: model::next_day_starts(i.timezone, i.today),
             opened_on: i.opened_on,
             version: i.version,
             epoch: i.epoch,
             recs: &recs,
+            pauses: &pauses,
             steps: &steps,
             reviews: REVIEWS_A_DAY,
         },

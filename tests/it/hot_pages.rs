@@ -447,6 +447,7 @@ async fn a_plan_brings_as_many_candidates_and_reviews_as_the_page_uses() {
             version: 0,
             epoch: 0,
             recs: "",
+            pauses: &[],
             steps: &[],
             reviews: REVIEWS_A_DAY,
         };

@@ -7,7 +7,7 @@
 
 use axum::http::StatusCode;
 use inflow::bench::Sizes;
-use inflow::library::store::find::RELATED_POOL;
+use inflow::library::store::find::{self, RELATED_POOL};
 use sqlx::PgPool;
 
 use crate::harness::fresh_db;
@@ -212,6 +212,33 @@ async fn related_lists_are_kept_for_the_catalogues_epoch_and_the_day() {
         assert!(related.contains(shown), "{shown}: {related}");
         assert_eq!(kept(pool, slug).await.unwrap().0, epoch().await, "{shown}");
     }
+
+    // A reader whose request began at an older epoch, or who worked the list
+    // out on the day before, does not overwrite the list kept now.
+    let now = kept(pool, slug).await.unwrap();
+    let id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM content_items WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    for (at, on) in [
+        (now.0 - 1, now.1),
+        (now.0, now.1 - chrono::Duration::days(1)),
+    ] {
+        find::keep_related(&mut conn, id, at, on, "[]")
+            .await
+            .unwrap();
+        assert_eq!(kept(pool, slug).await.unwrap(), now, "kept at {at} on {on}");
+    }
+    find::keep_related(&mut conn, id, now.0 + 1, now.1, "[]")
+        .await
+        .unwrap();
+    assert_eq!(
+        kept(pool, slug).await.unwrap().2,
+        "[]",
+        "a newer epoch replaces it"
+    );
 }
 
 /// Each item page's related slugs, checked against the rule.

@@ -544,6 +544,24 @@ async fn the_plan_keeps_the_learners_past_days_and_a_new_one_before_it_drops_the
         read.built_at, built,
         "today's learning is read, not rebuilt"
     );
+
+    // Deleting activities (the benchmark's resets do) drops the plans whose
+    // past days they were.
+    sqlx::query("DELETE FROM activities WHERE user_id = $1 AND local_date = $2")
+        .bind(leo)
+        .bind(missing)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(plan_of(&app, leo, today).await.is_none(), "dropped");
+    today_page(&mut c).await;
+    assert!(
+        !plan_of(&app, leo, today)
+            .await
+            .unwrap()
+            .past_days
+            .contains(&missing)
+    );
 }
 
 #[tokio::test]

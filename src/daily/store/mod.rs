@@ -4,8 +4,9 @@
 //! a change that makes the plan stale) it runs [`TODAY_BUILD_QUERIES`]: the
 //! state, what building needs ([`today::inputs`]), recommendations, the
 //! campaigns' steps, and the plan's save (which reads the reviews due, the
-//! learning days before today, the pauses and the prompts). Each is bounded
-//! by the learner and a date window, whatever the learner's history.
+//! learning days before today and the prompts; it keeps the pauses read
+//! before). Each is bounded by the learner and a date window, whatever the
+//! learner's history.
 
 pub mod plan;
 pub mod today;

@@ -29,6 +29,8 @@ pub struct NewPlan<'a> {
     pub epoch: i64,
     /// The candidates as `daily::plan::write_recs` writes them.
     pub recs: &'a str,
+    /// The learner's habit pauses that end on or after `since`.
+    pub pauses: &'a [Pause],
     pub steps: &'a [PlanStep],
     /// How many of the reviews due to carry.
     pub reviews: i64,
@@ -44,10 +46,12 @@ pub struct Saved {
     pub review_cards: Vec<String>,
 }
 
-/// Save the plan. The learning days before its day, the pauses, the active
-/// prompts and the reviews due are read by the same statement, which
-/// returns them as it stored them.
+/// Save the plan. The learning days before its day, the active prompts and
+/// the reviews due are read by the same statement, which returns them as it
+/// stored them.
 pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<Saved> {
+    let starts: Vec<NaiveDate> = p.pauses.iter().map(|x| x.starts_on).collect();
+    let ends: Vec<NaiveDate> = p.pauses.iter().map(|x| x.ends_on).collect();
     // Each review card is a `Question` as JSON (Today reads them back).
     let row = sqlx::query!(
         r#"WITH due AS (
@@ -69,10 +73,7 @@ pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<Saved> 
                         WHERE a.user_id = $1 AND a.local_date >= $9 AND a.local_date < $2
                           AND a.verb IN ('completed', 'answered', 'reflected')
                         ORDER BY 1),
-                  ARRAY(SELECT p.starts_on FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $9
-                        ORDER BY p.starts_on, p.id),
-                  ARRAY(SELECT p.ends_on FROM habit_pauses p WHERE p.user_id = $1 AND p.ends_on >= $9
-                        ORDER BY p.starts_on, p.id),
+                  $11, $12,
                   ARRAY(SELECT r.id FROM reflection_prompts r WHERE r.active ORDER BY r.id),
                   ARRAY(SELECT r.text FROM reflection_prompts r WHERE r.active ORDER BY r.id)
            ON CONFLICT (user_id) DO UPDATE SET
@@ -84,8 +85,7 @@ pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<Saved> 
                pause_starts = EXCLUDED.pause_starts, pause_ends = EXCLUDED.pause_ends,
                prompt_ids = EXCLUDED.prompt_ids, prompt_texts = EXCLUDED.prompt_texts,
                built_at = now()
-           RETURNING review_ids, review_cards, past_days, pause_starts, pause_ends,
-                     prompt_ids, prompt_texts"#,
+           RETURNING review_ids, review_cards, past_days, prompt_ids, prompt_texts"#,
         p.user,
         p.local_date,
         p.next_day_at,
@@ -96,14 +96,16 @@ pub async fn save(c: &mut PgConnection, p: &NewPlan<'_>) -> sqlx::Result<Saved> 
         Json(p.steps) as _,
         p.since,
         p.reviews,
+        &starts,
+        &ends,
     )
     .fetch_one(c)
     .await?;
     Ok(Saved {
         day: Day::new(
             row.past_days,
-            &row.pause_starts,
-            &row.pause_ends,
+            &starts,
+            &ends,
             row.prompt_ids,
             row.prompt_texts,
         ),
