@@ -1,6 +1,7 @@
 //! Sessions: a random id in an `HttpOnly`, `SameSite=Lax` cookie, its SHA-256
-//! in Postgres. One query per request loads the signed-in person; the role
-//! gates for `/manage` and `/admin` sit on the route groups.
+//! in Postgres. One query per request loads the signed-in person (on Today,
+//! with the page's state: [`load_with_today`]); the role gates for
+//! `/manage` and `/admin` sit on the route groups.
 
 use std::convert::Infallible;
 use std::pin::Pin;
@@ -8,10 +9,11 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::extract::{FromRequestParts, Request};
-use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
 use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method};
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
 use sqlx::PgConnection;
 use tower::{Layer, Service};
 use uuid::Uuid;
@@ -19,6 +21,7 @@ use uuid::Uuid;
 use super::model::{self, Role, SESSION_ABSOLUTE_DAYS};
 use super::store;
 use crate::app::AppState;
+use crate::daily;
 use crate::error::AppError;
 use crate::web::cookie;
 
@@ -117,7 +120,12 @@ async fn with_session<S>(
 where
     S: Service<Request, Response = Response, Error = Infallible>,
 {
-    let user = match load(&state, &hash).await {
+    let loaded = if req.method() == Method::GET && req.uri().path() == daily::PATH {
+        load_with_today(&state, &hash, &mut req).await
+    } else {
+        load(&state, &hash).await
+    };
+    let user = match loaded {
         Ok(u) => u,
         Err(e) => return Ok(e.into_response()),
     };
@@ -160,7 +168,50 @@ async fn load_once(state: &AppState, hash: &[u8]) -> sqlx::Result<Option<Current
     if row.stale {
         store::touch_session(&mut c, hash).await?;
     }
-    Ok(Some(CurrentUser {
+    Ok(Some(current_user(row)))
+}
+
+/// On Today, the page learners open most, the session is read with the
+/// page's state in one statement (`daily::store::today::with_session`),
+/// which goes into the request for the page ([`daily::Stash`]): one round
+/// trip less. Should that statement fail (a time zone Postgres does not
+/// know, a connection lost), the session is read on its own, as for any
+/// other page, and the page reads its state itself.
+async fn load_with_today(
+    state: &AppState,
+    hash: &[u8],
+    req: &mut Request,
+) -> Result<Option<CurrentUser>, AppError> {
+    let at = Utc::now();
+    let read = async {
+        let mut c = state.db.acquire().await?;
+        let read = daily::store::today::with_session(&mut c, hash, at).await?;
+        if read.as_ref().is_some_and(|(row, ..)| row.stale) {
+            store::touch_session(&mut c, hash).await?;
+        }
+        Ok::<_, sqlx::Error>(read)
+    };
+    match read.await {
+        Ok(Some((row, today, st))) => {
+            let prefetch = daily::Prefetch {
+                at,
+                today,
+                state: st,
+            };
+            req.extensions_mut()
+                .insert(daily::Stash(Arc::new(prefetch)));
+            Ok(Some(current_user(row)))
+        }
+        Ok(None) => Ok(None),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the session with Today's state failed; reading it alone");
+            load(state, hash).await
+        }
+    }
+}
+
+fn current_user(row: store::SessionRow) -> CurrentUser {
+    CurrentUser {
         id: row.id,
         name: row.name.into(),
         email: row.email.into(),
@@ -168,7 +219,7 @@ async fn load_once(state: &AppState, hash: &[u8]) -> sqlx::Result<Option<Current
         timezone: row.timezone.into(),
         unread: row.unread,
         catalogue_epoch: row.catalogue_epoch,
-    }))
+    }
 }
 
 fn login_redirect(parts_uri: &axum::http::Uri) -> Response {

@@ -11,7 +11,7 @@ pub mod store;
 mod today;
 pub mod views;
 
-pub use today::today_of;
+pub use today::{PATH, Prefetch, Stash, today_of};
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -21,7 +21,7 @@ use crate::app::AppState;
 /// For everyone signed in.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/today", get(today::today))
+        .route(PATH, get(today::today))
         .route("/today/history", get(today::history))
         .route("/today/dismiss/{item}", post(today::dismiss))
         .route("/today/review/{question}", post(today::answer))

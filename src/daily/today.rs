@@ -1,9 +1,13 @@
 //! The Today page and what learners do on it: answer reviews, dismiss
 //! recommendations; an item's questions after it is done; the history.
 
-use axum::extract::{Form, Path, Query, State};
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::extract::{Form, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,6 +18,7 @@ use crate::activity::{self, Verb};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::model::safe_next;
+use crate::db::pool::Lazy;
 use crate::error::{AppError, AppResult};
 use crate::library::learner::{Lookup, lookup_published};
 use crate::web::{PageCtx, redirect_with_flash, render};
@@ -30,18 +35,55 @@ fn reason(rec: &store::Rec) -> String {
     }
 }
 
+/// Today's path: the session layer reads Today's state with the session
+/// on a `GET` of it ([`Prefetch`]).
+pub const PATH: &str = "/today";
+
+/// Today's state as the session layer read it with the session, in one
+/// statement (`store::today::with_session`): the time it was read at, the
+/// learner's local date then as the database reckons it, and the state
+/// (`None` when the learner has no habit settings yet).
+pub struct Prefetch {
+    pub at: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub state: Option<store::today::TodayState>,
+}
+
+/// How a [`Prefetch`] travels in the request's extensions (which must be
+/// `Clone`): taken out whole by the page, which owns it then.
+#[derive(Clone)]
+pub struct Stash(pub Arc<Prefetch>);
+
+/// The page's [`Prefetch`], if the session layer read one.
+pub struct Prefetched(Option<Prefetch>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Prefetched {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        let stash = parts.extensions.remove::<Stash>();
+        Ok(Prefetched(stash.and_then(|s| Arc::into_inner(s.0))))
+    }
+}
+
 pub async fn today(
     State(state): State<AppState>,
     page: PageCtx,
     user: CurrentUser,
+    Prefetched(read): Prefetched,
 ) -> AppResult<Response> {
-    let at = Utc::now();
+    let at = read.as_ref().map_or_else(Utc::now, |r| r.at);
     let today = activity::local_date(&user.timezone, at);
-    let mut c = state.db.acquire().await?;
-    let Some(st) = store::today::state(&mut c, user.id, today, user.catalogue_epoch)
-        .await?
-        .filter(|s| s.settings.onboarded)
-    else {
+    // Most visits need no connection of their own: the state came with the
+    // session and the plan is current. The state read with the session is
+    // used only for the date Inflow reckons (a zone's rules could differ
+    // between Postgres's time zone data and Inflow's).
+    let mut c = Lazy::new(&state.db);
+    let st = match read.filter(|r| r.today == today) {
+        Some(r) => r.state,
+        None => store::today::state(c.get().await?, user.id, today, user.catalogue_epoch).await?,
+    };
+    let Some(st) = st.filter(|s| s.settings.onboarded) else {
         return Ok(Redirect::to("/me/habit?welcome=1").into_response());
     };
     let (settings, minutes_done) = (st.settings, st.minutes_done);
@@ -50,7 +92,8 @@ pub async fn today(
     let plan = match st.plan {
         Some(p) => p,
         None => {
-            let inputs = store::today::inputs(&mut c, user.id, model::history_since(today)).await?;
+            let c = c.get().await?;
+            let inputs = store::today::inputs(c, user.id, model::history_since(today)).await?;
             let build = plan::Inputs {
                 user: user.id,
                 timezone: &user.timezone,
@@ -61,7 +104,7 @@ pub async fn today(
                 has_interests: inputs.has_interests,
                 pauses: &inputs.pauses,
             };
-            plan::build(&mut c, &build).await?
+            plan::build(c, &build).await?
         }
     };
     let store::today::Plan {
@@ -78,7 +121,7 @@ pub async fn today(
     let pauses = day.pauses;
     let habit = model::habit(&days, &pauses, today);
     if habit.longest as i32 > settings.best_streak {
-        store::raise_best_streak(&mut c, user.id, habit.longest as i32).await?;
+        store::raise_best_streak(c.get().await?, user.id, habit.longest as i32).await?;
     }
     let paused_until = pauses.iter().find(|p| p.covers(today)).map(|p| p.ends_on);
     // A pause keeps the page quiet: no reviews, no recommendations, no

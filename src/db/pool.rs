@@ -128,6 +128,27 @@ impl Db {
     }
 }
 
+/// A connection taken from `db` the first time it is needed: a request
+/// that may not need one (Today with its state read, see `daily::today`)
+/// takes none then.
+pub struct Lazy<'a> {
+    db: &'a Db,
+    conn: Option<Conn>,
+}
+
+impl<'a> Lazy<'a> {
+    pub fn new(db: &'a Db) -> Lazy<'a> {
+        Lazy { db, conn: None }
+    }
+
+    pub async fn get(&mut self) -> sqlx::Result<&mut PgConnection> {
+        if self.conn.is_none() {
+            self.conn = Some(self.db.acquire().await?);
+        }
+        Ok(self.conn.as_mut().expect("taken just above"))
+    }
+}
+
 impl Inner {
     fn put_back(&self, conn: PgConnection) {
         if self.permits.is_closed() {

@@ -305,3 +305,77 @@ async fn an_https_public_url_marks_the_session_cookie_secure() {
         .unwrap();
     assert!(cookie.contains("; Secure"), "{cookie}");
 }
+
+/// Today reads the session with its own state in one statement
+/// (`daily::store::today::with_session`): by the same rules as every other
+/// page's session, and should that statement fail, by reading the session
+/// alone.
+#[tokio::test]
+async fn today_reads_the_session_by_the_same_rules() {
+    let app = TestApp::demo().await;
+    let mut c = app.signed_in("learner@example.com").await;
+    let first: String = sqlx::query_scalar(
+        "SELECT split_part(name, ' ', 1) FROM users WHERE email = 'learner@example.com'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let today = c.get("/today").await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert!(today.body.contains(&format!("Hello, {first}")));
+
+    // A session in use is marked seen.
+    sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '7 hours'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(c.get("/today").await.status, StatusCode::OK);
+    let fresh = "SELECT count(*) FROM sessions WHERE last_seen_at > now() - interval '1 minute'";
+    assert_eq!(
+        app.scalar_i64(fresh).await,
+        1,
+        "Today marked its session seen"
+    );
+
+    // A time zone Postgres does not know fails the joint statement: the
+    // session is read alone and the page reads its state itself (Inflow
+    // reckons the day in UTC then).
+    sqlx::query(
+        "UPDATE users SET timezone = 'Mars/Olympus_Mons' WHERE email = 'learner@example.com'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let today = c.get("/today").await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert!(today.body.contains(&format!("Hello, {first}")));
+    sqlx::query("UPDATE users SET timezone = 'Europe/London' WHERE email = 'learner@example.com'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    // An idle session, one past its absolute limit, or a deactivated
+    // person's session signs in no more: back to sign-in, cookie cleared.
+    for spoil in [
+        "UPDATE sessions SET last_seen_at = now() - interval '9 hours'",
+        "UPDATE sessions SET created_at = now() - interval '31 days'",
+        "UPDATE users SET active = false WHERE email = 'learner@example.com'",
+    ] {
+        let mut c = app.signed_in("learner@example.com").await;
+        assert_eq!(c.get("/today").await.status, StatusCode::OK);
+        sqlx::query(spoil).execute(&app.pool).await.unwrap();
+        let res = c.get("/today").await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{spoil}");
+        assert_eq!(res.location(), "/login?next=%2Ftoday", "{spoil}");
+        assert!(
+            res.set_cookies()
+                .iter()
+                .any(|v| v.starts_with("inflow_session=;")),
+            "{spoil}: the stale cookie is cleared"
+        );
+        sqlx::query("UPDATE sessions SET last_seen_at = now(), created_at = now()")
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+}

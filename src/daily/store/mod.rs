@@ -1,12 +1,12 @@
 //! Every SQL query of daily learning. The Today page runs [`TODAY_QUERIES`]
-//! statement after the session lookup when today's plan is current: its own
-//! state with the plan ([`today::state`]). On the day's first visit (or after
-//! a change that makes the plan stale) it runs [`TODAY_BUILD_QUERIES`]: the
-//! state, what building needs ([`today::inputs`]), recommendations, the
-//! campaigns' steps, and the plan's save (which reads the reviews due, the
-//! learning days before today and the prompts; it keeps the pauses read
-//! before). Each is bounded by the learner and a date window, whatever the
-//! learner's history.
+//! statement when today's plan is current: the session with the page's own
+//! state and the plan ([`today::with_session`]). On the day's first visit
+//! (or after a change that makes the plan stale) it runs
+//! [`TODAY_BUILD_QUERIES`]: that one, what building needs
+//! ([`today::inputs`]), recommendations, the campaigns' steps, and the
+//! plan's save (which reads the reviews due, the learning days before today
+//! and the prompts; it keeps the pauses read before). Each is bounded by the
+//! learner and a date window, whatever the learner's history.
 
 pub mod plan;
 pub mod today;
@@ -17,12 +17,12 @@ use uuid::Uuid;
 
 use super::model::{Pause, Review};
 
-/// Today's state (settings, today's activity, reflected today) with today's
-/// plan (which keeps the learning days before today, the pauses and the
-/// prompts).
+/// The session with Today's state (settings, today's activity, reflected
+/// today) and today's plan (which keeps the learning days before today, the
+/// pauses and the prompts).
 pub const TODAY_QUERIES: usize = 1;
 
-/// The state, what building needs (interests, pauses), recommendations, the
+/// The session with the state, what building needs (interests, pauses), recommendations, the
 /// learner's campaign steps (`campaigns::store::learner::steps_of`) and the
 /// plan's save.
 pub const TODAY_BUILD_QUERIES: usize = 5;

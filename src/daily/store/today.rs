@@ -4,15 +4,18 @@
 //! (what it keeps of the learner's past and the prompts, its candidates,
 //! campaign steps and reviews due, as stored). Three primary-key reads and
 //! one index range of today's activity, whatever the learner's history.
-//! Without a current plan the page reads what building one needs
-//! ([`inputs`]) and builds it.
+//! The page reads it with the session ([`with_session`]), or on its own
+//! ([`state`]) when that could not be used. Without a current plan the page
+//! reads what building one needs ([`inputs`]) and builds it.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::Settings;
+use crate::auth::model::{SESSION_ABSOLUTE_DAYS, SESSION_IDLE_HOURS};
+use crate::auth::store::SessionRow;
 use crate::daily::model::Pause;
 use crate::daily::plan::PlanStep;
 
@@ -126,43 +129,167 @@ pub async fn state(
         answered_today: r.answered_today,
         plan_version: r.plan_version,
         epoch,
-        plan: match (
-            r.past_days,
-            r.pause_starts,
-            r.pause_ends,
-            r.prompt_ids,
-            r.prompt_texts,
-            r.recs,
-            r.plan_steps,
-            r.review_ids,
-            r.review_cards,
+        plan: PlanColumns {
+            past_days: r.past_days,
+            pause_starts: r.pause_starts,
+            pause_ends: r.pause_ends,
+            prompt_ids: r.prompt_ids,
+            prompt_texts: r.prompt_texts,
+            recs: r.recs,
+            steps: r.plan_steps,
+            review_ids: r.review_ids,
+            review_cards: r.review_cards,
+        }
+        .plan(),
+    }))
+}
+
+/// The session's person with Today's state, in one statement: the Today
+/// page, the one learners open most, saves the session's round trip this
+/// way (`auth::session`). The session is live by the same rules as
+/// `auth::store::session_user`'s, which reads it for every other page; the
+/// state is [`state`]'s, for the learner's local date at `at` as the
+/// database reckons it (returned, for the caller to check against its own).
+/// `None` when the session is not live; the state is `None` when the
+/// learner has no habit settings yet.
+pub async fn with_session(
+    c: &mut PgConnection,
+    id_hash: &[u8],
+    at: DateTime<Utc>,
+) -> sqlx::Result<Option<(SessionRow, NaiveDate, Option<TodayState>)>> {
+    let row = sqlx::query!(
+        r#"SELECT u.id, u.name, u.email, u.role, u.timezone,
+                  s.last_seen_at < now() - interval '1 minute' AS "stale!",
+                  (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS "unread!",
+                  l.epoch AS "catalogue_epoch!", l.today AS "today!",
+                  h.user_id IS NOT NULL AS "has_habits!",
+                  h.daily_minutes AS "daily_minutes?", h.weekly_target AS "weekly_target?",
+                  h.why AS "why?", h.best_streak AS "best_streak?",
+                  h.onboarded_at IS NOT NULL AS "onboarded!", h.plan_version AS "plan_version?",
+                  (td.minutes + td.answered)::int AS "minutes_done!", td.learned AS "learned!",
+                  EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = u.id AND r.local_date = l.today) AS "reflected!",
+                  td.done AS "done_today!", td.answered_ids AS "answered_today!",
+                  lp.past_days AS "past_days?", lp.pause_starts AS "pause_starts?",
+                  lp.pause_ends AS "pause_ends?", lp.prompt_ids AS "prompt_ids?",
+                  lp.prompt_texts AS "prompt_texts?", lp.recs AS "recs?",
+                  lp.steps AS "plan_steps?: Json<Vec<PlanStep>>",
+                  lp.review_ids AS "review_ids?", lp.review_cards AS "review_cards?"
+           FROM sessions s
+           JOIN users u ON u.id = s.user_id
+           CROSS JOIN LATERAL (SELECT ($2::timestamptz AT TIME ZONE u.timezone)::date AS today,
+                                      (SELECT e.n FROM plan_epoch e) AS epoch) l
+           LEFT JOIN learner_habits h ON h.user_id = u.id
+           LEFT JOIN learner_plans lp ON lp.user_id = u.id AND lp.local_date = l.today
+                                     AND lp.version = h.plan_version AND lp.epoch = l.epoch
+           CROSS JOIN LATERAL (
+               SELECT coalesce(sum(i.minutes), 0) AS minutes, count(*) > 0 AS learned,
+                      count(*) FILTER (WHERE a.verb = 'answered') AS answered,
+                      coalesce(array_agg(a.object_id) FILTER (WHERE a.verb = 'answered'), '{}') AS answered_ids,
+                      coalesce(array_agg(a.object_id) FILTER (WHERE a.verb = 'completed' AND a.object_type = 'item'),
+                               '{}') AS done
+               FROM activities a
+               LEFT JOIN content_items i ON a.verb = 'completed' AND a.object_type = 'item' AND i.id = a.object_id
+               WHERE a.user_id = u.id AND a.local_date = l.today AND a.verb IN ('completed', 'answered', 'reflected')) td
+           WHERE s.id_hash = $1 AND u.active
+             AND s.last_seen_at > now() - make_interval(hours => $3)
+             AND s.created_at > now() - make_interval(days => $4)"#,
+        id_hash,
+        at,
+        SESSION_IDLE_HOURS as i32,
+        SESSION_ABSOLUTE_DAYS as i32
+    )
+    .fetch_optional(c)
+    .await?;
+    Ok(row.map(|r| {
+        let state = match (
+            r.has_habits,
+            r.daily_minutes,
+            r.weekly_target,
+            r.why,
+            r.best_streak,
+            r.plan_version,
         ) {
             (
-                Some(past_days),
-                Some(pause_starts),
-                Some(pause_ends),
-                Some(prompt_ids),
-                Some(prompt_texts),
-                Some(recs),
-                Some(steps),
-                Some(review_ids),
-                Some(review_cards),
-            ) => Some(Plan {
-                day: Day::new(
-                    past_days,
-                    &pause_starts,
-                    &pause_ends,
-                    prompt_ids,
-                    prompt_texts,
-                ),
-                recs,
-                steps: steps.0,
-                review_ids,
-                review_cards,
+                true,
+                Some(daily_minutes),
+                Some(weekly_target),
+                Some(why),
+                Some(best_streak),
+                Some(plan_version),
+            ) => Some(TodayState {
+                settings: Settings {
+                    daily_minutes,
+                    weekly_target,
+                    why,
+                    best_streak,
+                    onboarded: r.onboarded,
+                },
+                minutes_done: r.minutes_done,
+                learned_today: r.learned,
+                reflected: r.reflected,
+                done_today: r.done_today,
+                answered_today: r.answered_today,
+                plan_version,
+                epoch: r.catalogue_epoch,
+                plan: PlanColumns {
+                    past_days: r.past_days,
+                    pause_starts: r.pause_starts,
+                    pause_ends: r.pause_ends,
+                    prompt_ids: r.prompt_ids,
+                    prompt_texts: r.prompt_texts,
+                    recs: r.recs,
+                    steps: r.plan_steps,
+                    review_ids: r.review_ids,
+                    review_cards: r.review_cards,
+                }
+                .plan(),
             }),
             _ => None,
-        },
+        };
+        let session = SessionRow {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            role: r.role,
+            timezone: r.timezone,
+            stale: r.stale,
+            unread: r.unread,
+            catalogue_epoch: r.catalogue_epoch,
+        };
+        (session, r.today, state)
     }))
+}
+
+/// The plan's columns as a statement reads them through its `LEFT JOIN`:
+/// all there when the plan is current, all `NULL` otherwise.
+struct PlanColumns {
+    past_days: Option<Vec<NaiveDate>>,
+    pause_starts: Option<Vec<NaiveDate>>,
+    pause_ends: Option<Vec<NaiveDate>>,
+    prompt_ids: Option<Vec<Uuid>>,
+    prompt_texts: Option<Vec<String>>,
+    recs: Option<String>,
+    steps: Option<Json<Vec<PlanStep>>>,
+    review_ids: Option<Vec<Uuid>>,
+    review_cards: Option<Vec<String>>,
+}
+
+impl PlanColumns {
+    fn plan(self) -> Option<Plan> {
+        Some(Plan {
+            day: Day::new(
+                self.past_days?,
+                &self.pause_starts?,
+                &self.pause_ends?,
+                self.prompt_ids?,
+                self.prompt_texts?,
+            ),
+            recs: self.recs?,
+            steps: self.steps?.0,
+            review_ids: self.review_ids?,
+            review_cards: self.review_cards?,
+        })
+    }
 }
 
 /// What building today's plan needs from the learner: whether they follow
