@@ -203,6 +203,8 @@ async fn load_with_today(
             Ok(Some(current_user(row)))
         }
         Ok(None) => Ok(None),
+        // No connection to be had: another try would only wait as long again.
+        Err(e @ (sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed)) => Err(e.into()),
         Err(e) => {
             tracing::warn!(error = %e, "reading the session with Today's state failed; reading it alone");
             load(state, hash).await

@@ -75,9 +75,9 @@ pub async fn today(
     let at = read.as_ref().map_or_else(Utc::now, |r| r.at);
     let today = activity::local_date(&user.timezone, at);
     // Most visits need no connection of their own: the state came with the
-    // session and the plan is current. The state read with the session is
-    // used only for the date Inflow reckons (a zone's rules could differ
-    // between Postgres's time zone data and Inflow's).
+    // session and the plan is current. That state serves only if the
+    // database reckoned the learner's date as Inflow does (their time zone
+    // data could differ).
     let mut c = Lazy::new(&state.db);
     let st = match read.filter(|r| r.today == today) {
         Some(r) => r.state,
