@@ -176,7 +176,7 @@ async fn load_once(state: &AppState, hash: &[u8]) -> sqlx::Result<Option<Current
 /// which goes into the request for the page ([`daily::Stash`]): one round
 /// trip less. Should that statement fail (a time zone Postgres does not
 /// know, a connection lost), the session is read on its own, as for any
-/// other page, and the page reads its state itself.
+/// other page, and the page reads its state itself, for Inflow's date.
 async fn load_with_today(
     state: &AppState,
     hash: &[u8],
@@ -185,7 +185,7 @@ async fn load_with_today(
     let at = Utc::now();
     let read = async {
         let mut c = state.db.acquire().await?;
-        let read = daily::store::today::with_session(&mut c, hash, at).await?;
+        let read = daily::store::today::with_session(&mut c, hash, at, None).await?;
         if read.as_ref().is_some_and(|(row, ..)| row.stale) {
             store::touch_session(&mut c, hash).await?;
         }

@@ -4,6 +4,7 @@
 use std::convert::Infallible;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::{Form, FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -18,6 +19,7 @@ use crate::activity::{self, Verb};
 use crate::app::AppState;
 use crate::auth::CurrentUser;
 use crate::auth::model::safe_next;
+use crate::auth::session::SessionId;
 use crate::db::pool::Lazy;
 use crate::error::{AppError, AppResult};
 use crate::library::learner::{Lookup, lookup_published};
@@ -70,6 +72,7 @@ pub async fn today(
     State(state): State<AppState>,
     page: PageCtx,
     user: CurrentUser,
+    Extension(session): Extension<SessionId>,
     Prefetched(read): Prefetched,
 ) -> AppResult<Response> {
     let at = read.as_ref().map_or_else(Utc::now, |r| r.at);
@@ -81,7 +84,13 @@ pub async fn today(
     let mut c = Lazy::new(&state.db);
     let st = match read.filter(|r| r.today == today) {
         Some(r) => r.state,
-        None => store::today::state(c.get().await?, user.id, today, user.catalogue_epoch).await?,
+        None => {
+            match store::today::with_session(c.get().await?, &session.0, at, Some(today)).await? {
+                Some((_, _, st)) => st,
+                // The session ended a moment ago.
+                None => return Ok(Redirect::to(&crate::web::login_url(PATH)).into_response()),
+            }
+        }
     };
     let Some(st) = st.filter(|s| s.settings.onboarded) else {
         return Ok(Redirect::to("/me/habit?welcome=1").into_response());

@@ -1,12 +1,11 @@
-//! The Today page's own state in one statement: habit settings, minutes done
+//! The Today page's state, read with the session in one statement: habit settings, minutes done
 //! today, whether the learner learned and reflected today, the items done
 //! and the questions answered today, and today's plan when it is current
 //! (what it keeps of the learner's past and the prompts, its candidates,
 //! campaign steps and reviews due, as stored). Three primary-key reads and
 //! one index range of today's activity, whatever the learner's history.
-//! The page reads it with the session ([`with_session`]), or on its own
-//! ([`state`]) when that could not be used. Without a current plan the page
-//! reads what building one needs ([`inputs`]) and builds it.
+//! The page reads it with the session ([`with_session`]). Without a current
+//! plan the page reads what building one needs ([`inputs`]) and builds it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
@@ -74,88 +73,21 @@ pub struct Plan {
     pub review_cards: Vec<String>,
 }
 
-/// `None` when the learner has no habit settings yet (not onboarded).
-/// `epoch` is the catalogue's as the request began (read with the session):
-/// a plan built at it is current. A change committed since shows from the
-/// next visit, as if this one had come a moment earlier.
-pub async fn state(
-    c: &mut PgConnection,
-    user: Uuid,
-    today: NaiveDate,
-    epoch: i64,
-) -> sqlx::Result<Option<TodayState>> {
-    let row = sqlx::query!(
-        r#"SELECT h.daily_minutes, h.weekly_target, h.why, h.best_streak,
-                  h.onboarded_at IS NOT NULL AS "onboarded!", h.plan_version,
-                  (td.minutes + td.answered)::int AS "minutes_done!", td.learned AS "learned!",
-                  EXISTS (SELECT 1 FROM reflections r WHERE r.author_id = $1 AND r.local_date = $2) AS "reflected!",
-                  td.done AS "done_today!", td.answered_ids AS "answered_today!",
-                  lp.past_days AS "past_days?", lp.pause_starts AS "pause_starts?",
-                  lp.pause_ends AS "pause_ends?", lp.prompt_ids AS "prompt_ids?",
-                  lp.prompt_texts AS "prompt_texts?", lp.recs AS "recs?",
-                  lp.steps AS "plan_steps?: Json<Vec<PlanStep>>",
-                  lp.review_ids AS "review_ids?", lp.review_cards AS "review_cards?"
-           FROM learner_habits h
-           LEFT JOIN learner_plans lp ON lp.user_id = h.user_id AND lp.local_date = $2
-                                     AND lp.version = h.plan_version AND lp.epoch = $3
-           CROSS JOIN LATERAL (
-               SELECT coalesce(sum(i.minutes), 0) AS minutes, count(*) > 0 AS learned,
-                      count(*) FILTER (WHERE a.verb = 'answered') AS answered,
-                      coalesce(array_agg(a.object_id) FILTER (WHERE a.verb = 'answered'), '{}') AS answered_ids,
-                      coalesce(array_agg(a.object_id) FILTER (WHERE a.verb = 'completed' AND a.object_type = 'item'),
-                               '{}') AS done
-               FROM activities a
-               LEFT JOIN content_items i ON a.verb = 'completed' AND a.object_type = 'item' AND i.id = a.object_id
-               WHERE a.user_id = $1 AND a.local_date = $2 AND a.verb IN ('completed', 'answered', 'reflected')) td
-           WHERE h.user_id = $1"#,
-        user,
-        today,
-        epoch
-    )
-    .fetch_optional(c)
-    .await?;
-    Ok(row.map(|r| TodayState {
-        settings: Settings {
-            daily_minutes: r.daily_minutes,
-            weekly_target: r.weekly_target,
-            why: r.why,
-            best_streak: r.best_streak,
-            onboarded: r.onboarded,
-        },
-        minutes_done: r.minutes_done,
-        learned_today: r.learned,
-        reflected: r.reflected,
-        done_today: r.done_today,
-        answered_today: r.answered_today,
-        plan_version: r.plan_version,
-        epoch,
-        plan: PlanColumns {
-            past_days: r.past_days,
-            pause_starts: r.pause_starts,
-            pause_ends: r.pause_ends,
-            prompt_ids: r.prompt_ids,
-            prompt_texts: r.prompt_texts,
-            recs: r.recs,
-            steps: r.plan_steps,
-            review_ids: r.review_ids,
-            review_cards: r.review_cards,
-        }
-        .plan(),
-    }))
-}
-
 /// The session's person with Today's state, in one statement: the Today
 /// page, the one learners open most, saves the session's round trip this
 /// way (`auth::session`). The session is live by the same rules as
-/// `auth::store::session_user`'s, which reads it for every other page; the
-/// state is [`state`]'s, for the learner's local date at `at` as the
-/// database reckons it (returned, for the caller to check against its own).
-/// `None` when the session is not live; the state is `None` when the
-/// learner has no habit settings yet.
+/// `auth::store::session_user`'s, which reads it for every other page. The
+/// state is for `date`, or without one for the learner's local date at `at`
+/// as the database reckons it (returned, for the caller to check against
+/// its own). A plan is current at the catalogue's epoch as read here; a
+/// change committed since shows from the next visit, as if this one had
+/// come a moment earlier. `None` when the session is not live; the state
+/// is `None` when the learner has no habit settings yet.
 pub async fn with_session(
     c: &mut PgConnection,
     id_hash: &[u8],
     at: DateTime<Utc>,
+    date: Option<NaiveDate>,
 ) -> sqlx::Result<Option<(SessionRow, NaiveDate, Option<TodayState>)>> {
     let row = sqlx::query!(
         r#"SELECT u.id, u.name, u.email, u.role, u.timezone,
@@ -176,7 +108,7 @@ pub async fn with_session(
                   lp.review_ids AS "review_ids?", lp.review_cards AS "review_cards?"
            FROM sessions s
            JOIN users u ON u.id = s.user_id
-           CROSS JOIN LATERAL (SELECT ($2::timestamptz AT TIME ZONE u.timezone)::date AS today,
+           CROSS JOIN LATERAL (SELECT coalesce($5::date, ($2::timestamptz AT TIME ZONE u.timezone)::date) AS today,
                                       (SELECT e.n FROM plan_epoch e) AS epoch) l
            LEFT JOIN learner_habits h ON h.user_id = u.id
            LEFT JOIN learner_plans lp ON lp.user_id = u.id AND lp.local_date = l.today
@@ -196,7 +128,8 @@ pub async fn with_session(
         id_hash,
         at,
         SESSION_IDLE_HOURS as i32,
-        SESSION_ABSOLUTE_DAYS as i32
+        SESSION_ABSOLUTE_DAYS as i32,
+        date
     )
     .fetch_optional(c)
     .await?;
