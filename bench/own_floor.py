@@ -25,7 +25,8 @@ import bench as b
 def capture_all(cluster, db, lines, session_sql):
     """Every request's statements, in order: the requests run once to warm
     plans and caches, then again with log_statement = all, and the log is
-    split at each session lookup, which every request runs first."""
+    split at each request's first statement (the session lookup, or on
+    Today the session with the page's state), which every request runs first."""
     path = cluster.csv_log()
     server = b.Server(cluster, db, b.CAPTURE_PORT, 4, worker=False)
     try:

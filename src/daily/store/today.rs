@@ -1,11 +1,11 @@
-//! The Today page's state, read with the session in one statement: habit settings, minutes done
-//! today, whether the learner learned and reflected today, the items done
-//! and the questions answered today, and today's plan when it is current
-//! (what it keeps of the learner's past and the prompts, its candidates,
-//! campaign steps and reviews due, as stored). Three primary-key reads and
-//! one index range of today's activity, whatever the learner's history.
-//! The page reads it with the session ([`with_session`]). Without a current
-//! plan the page reads what building one needs ([`inputs`]) and builds it.
+//! The Today page's state, read with the session in one statement
+//! ([`with_session`]): habit settings, minutes done today, whether the
+//! learner learned and reflected today, the items done and the questions
+//! answered today, and today's plan when it is current (what it keeps of
+//! the learner's past and the prompts, its candidates, campaign steps and
+//! reviews due, as stored). Three primary-key reads and one index range of
+//! today's activity, whatever the learner's history. Without a current plan
+//! the page reads what building one needs ([`inputs`]) and builds it.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgConnection;
