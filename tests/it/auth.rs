@@ -320,15 +320,15 @@ async fn today_reads_the_session_by_the_same_rules() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let today = c.get("/today").await;
-    assert_eq!(today.status, StatusCode::OK);
-    assert!(today.body.contains(&format!("Hello, {first}")));
+    let greets = |res: crate::harness::Res| {
+        assert_eq!(res.status, StatusCode::OK);
+        assert!(res.body.contains(&format!("Hello, {first}")));
+    };
+    greets(c.get("/today").await);
 
     // A session in use is marked seen.
-    sqlx::query("UPDATE sessions SET last_seen_at = now() - interval '7 hours'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.exec("UPDATE sessions SET last_seen_at = now() - interval '7 hours'")
+        .await;
     assert_eq!(c.get("/today").await.status, StatusCode::OK);
     let fresh = "SELECT count(*) FROM sessions WHERE last_seen_at > now() - interval '1 minute'";
     assert_eq!(
@@ -340,19 +340,16 @@ async fn today_reads_the_session_by_the_same_rules() {
     // A time zone Postgres does not know fails the joint statement: the
     // session is read alone and the page reads its state itself (Inflow
     // reckons the day in UTC then).
-    sqlx::query(
-        "UPDATE users SET timezone = 'Mars/Olympus_Mons' WHERE email = 'learner@example.com'",
-    )
-    .execute(&app.pool)
-    .await
-    .unwrap();
-    let today = c.get("/today").await;
-    assert_eq!(today.status, StatusCode::OK);
-    assert!(today.body.contains(&format!("Hello, {first}")));
-    sqlx::query("UPDATE users SET timezone = 'Europe/London' WHERE email = 'learner@example.com'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    let learner = "email = 'learner@example.com'";
+    app.exec(&format!(
+        "UPDATE users SET timezone = 'Mars/Olympus_Mons' WHERE {learner}"
+    ))
+    .await;
+    greets(c.get("/today").await);
+    app.exec(&format!(
+        "UPDATE users SET timezone = 'Europe/London' WHERE {learner}"
+    ))
+    .await;
 
     // An idle session, one past its absolute limit, or a deactivated
     // person's session signs in no more: back to sign-in, cookie cleared.
@@ -363,7 +360,7 @@ async fn today_reads_the_session_by_the_same_rules() {
     ] {
         let mut c = app.signed_in("learner@example.com").await;
         assert_eq!(c.get("/today").await.status, StatusCode::OK);
-        sqlx::query(spoil).execute(&app.pool).await.unwrap();
+        app.exec(spoil).await;
         let res = c.get("/today").await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{spoil}");
         assert_eq!(res.location(), "/login?next=%2Ftoday", "{spoil}");
@@ -373,9 +370,7 @@ async fn today_reads_the_session_by_the_same_rules() {
                 .any(|v| v.starts_with("inflow_session=;")),
             "{spoil}: the stale cookie is cleared"
         );
-        sqlx::query("UPDATE sessions SET last_seen_at = now(), created_at = now()")
-            .execute(&app.pool)
-            .await
-            .unwrap();
+        app.exec("UPDATE sessions SET last_seen_at = now(), created_at = now()")
+            .await;
     }
 }

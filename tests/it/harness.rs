@@ -169,6 +169,14 @@ impl TestApp {
         c
     }
 
+    /// Runs `sql` (test-written, no parameters) on the test's database.
+    pub async fn exec(&self, sql: &str) {
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&self.pool)
+            .await
+            .unwrap();
+    }
+
     pub async fn scalar_i64(&self, sql: &'static str) -> i64 {
         sqlx::query_scalar::<_, i64>(sql)
             .fetch_one(&self.pool)
