@@ -94,7 +94,6 @@ pub async fn with_session(
                   s.last_seen_at < now() - interval '1 minute' AS "stale!",
                   (SELECT count(*) FROM notifications n WHERE n.user_id = u.id AND n.read_at IS NULL) AS "unread!",
                   l.epoch AS "catalogue_epoch!", l.today AS "today!",
-                  h.user_id IS NOT NULL AS "has_habits!",
                   h.daily_minutes AS "daily_minutes?", h.weekly_target AS "weekly_target?",
                   h.why AS "why?", h.best_streak AS "best_streak?",
                   h.onboarded_at IS NOT NULL AS "onboarded!", h.plan_version AS "plan_version?",
@@ -134,8 +133,9 @@ pub async fn with_session(
     .fetch_optional(c)
     .await?;
     Ok(row.map(|r| {
+        // The habit settings' columns are all `NOT NULL`: all there, or no
+        // settings row.
         let state = match (
-            r.has_habits,
             r.daily_minutes,
             r.weekly_target,
             r.why,
@@ -143,7 +143,6 @@ pub async fn with_session(
             r.plan_version,
         ) {
             (
-                true,
                 Some(daily_minutes),
                 Some(weekly_target),
                 Some(why),
